@@ -89,7 +89,11 @@ impl Diagnostics {
     }
     /// `Ok(value)` when there are no problems.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -192,18 +196,20 @@ impl<'a> TomlLocator<'a> {
     }
 
     /// Byte range of the value at `path`, or of its nearest existing ancestor.
-    pub fn span(&self, path: &[PathSeg]) -> Option<Range<usize>> {
+    pub fn span(&self, path: impl AsRef<[PathSeg]>) -> Option<Range<usize>> {
+        let path = path.as_ref();
         let root = self.root.as_ref()?;
         let mut best = None;
         let mut table: Option<&toml::de::DeTable<'a>> = Some(root.get_ref());
         let mut array: Option<&toml::de::DeArray<'a>> = None;
         for seg in path {
             let next: &toml::Spanned<toml::de::DeValue<'a>> = match (seg, table, array) {
-                (PathSeg::Key(k), Some(t), _) => match t.iter().find(|(key, _)| key.get_ref() == k) {
+                (PathSeg::Key(k), Some(t), _) => match t.iter().find(|(key, _)| key.get_ref() == k)
+                {
                     Some((_, v)) => v,
                     None => break,
                 },
-                (PathSeg::Index(i), _, Some(a)) => match a.iter().nth(*i) {
+                (PathSeg::Index(i), _, Some(a)) => match a.get(*i) {
                     Some(v) => v,
                     None => break,
                 },
@@ -217,7 +223,12 @@ impl<'a> TomlLocator<'a> {
     }
 
     /// A diagnostic at `path` (falls back to the start of the file).
-    pub fn diag(&self, file: &str, path: &[PathSeg], message: impl Into<String>) -> Diagnostic {
+    pub fn diag(
+        &self,
+        file: &str,
+        path: impl AsRef<[PathSeg]>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let offset = self.span(path).map(|r| r.start).unwrap_or(0);
         let mut d = Diagnostic::at(file, self.src, offset, message);
         if self.src.is_empty() {
@@ -234,7 +245,9 @@ pub fn from_toml_error(file: &str, src: &str, err: &toml::de::Error) -> Diagnost
     let raw = err.message().trim().to_string();
     let (message, hint) = explain_serde_message(&raw);
     let mut d = Diagnostic::at(file, src, offset, message);
-    d.hint = hint;
+    d.hint = hint.or_else(|| {
+        Some("check the TOML syntax here: quotes around text, = between key and value, closed [ ] and { }".into())
+    });
     d
 }
 
@@ -261,15 +274,24 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
         let hint = if expected.is_empty() {
             None
         } else {
-            Some(format!("use one of:{}", expected.trim_start_matches(" one of")))
+            Some(format!(
+                "use one of:{}",
+                expected.trim_start_matches(" one of")
+            ))
         };
         return (format!("unknown value {value}"), hint);
     }
     if raw.starts_with("invalid type") {
-        return (raw.to_string(), Some("check the value's type (quotes for text, [ ] for lists)".into()));
+        return (
+            raw.to_string(),
+            Some("check the value's type (quotes for text, [ ] for lists)".into()),
+        );
     }
     if raw.starts_with("duplicate key") {
-        return (raw.to_string(), Some("each key may appear once per table".into()));
+        return (
+            raw.to_string(),
+            Some("each key may appear once per table".into()),
+        );
     }
     (raw.to_string(), None)
 }
@@ -320,11 +342,14 @@ mod tests {
     fn locator_finds_nested_values() {
         let src = "name = \"x\"\n\n[[items]]\nttl = 3\n\n[[items]]\nttl = 9000\n";
         let loc = TomlLocator::new(src);
-        let d = loc.diag("c.toml", &crate::path!["items", 1, "ttl"], "too big");
+        let d = loc.diag("c.toml", crate::path!["items", 1, "ttl"], "too big");
         assert_eq!((d.line, d.col), (7, 7));
         // A missing key falls back to its nearest ancestor.
-        let d = loc.diag("c.toml", &crate::path!["items", 1, "nope"], "x");
+        let d = loc.diag("c.toml", crate::path!["items", 1, "nope"], "x");
         assert_eq!(d.line, 6);
-        assert_eq!(path_to_string(&crate::path!["items", 1, "ttl"]), "items[1].ttl");
+        assert_eq!(
+            path_to_string(crate::path!["items", 1, "ttl"].as_slice()),
+            "items[1].ttl"
+        );
     }
 }

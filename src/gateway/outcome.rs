@@ -226,7 +226,10 @@ mod tests {
         for (i, s) in Stage::ALL.iter().enumerate() {
             assert_eq!(Stage::from_id(s.id()), Some(*s));
             if i > 0 {
-                assert!(Stage::ALL[i - 1] < *s, "stages are declared in pipeline order");
+                assert!(
+                    Stage::ALL[i - 1] < *s,
+                    "stages are declared in pipeline order"
+                );
             }
         }
     }

@@ -16,7 +16,9 @@ pub enum Scheme {
 }
 
 /// The TLS protocol version a client negotiates (or offers at most).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum TlsVersion {
     #[serde(rename = "1.0", alias = "TLSv1.0", alias = "tls1.0")]
     Tls1_0,
@@ -226,18 +228,16 @@ fn decode_impl(s: &str, plus_is_space: bool) -> String {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'%' if i + 2 < b.len() => {
-                match (hex_val(b[i + 1]), hex_val(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 3;
-                    }
-                    _ => {
-                        out.push(b'%');
-                        i += 1;
-                    }
+            b'%' if i + 2 < b.len() => match (hex_val(b[i + 1]), hex_val(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
                 }
-            }
+                _ => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
             b'+' if plus_is_space => {
                 out.push(b' ');
                 i += 1;
@@ -281,7 +281,9 @@ mod tests {
         let r = Request::new("GET", "/").with_header("Host", "API.Example.com:443");
         assert_eq!(r.header("host"), Some("API.Example.com:443"));
         assert_eq!(r.host().as_deref(), Some("api.example.com"));
-        let r = r.with_header("Cookie", "a=1; b=2").with_header("cookie", "c=3");
+        let r = r
+            .with_header("Cookie", "a=1; b=2")
+            .with_header("cookie", "c=3");
         assert_eq!(r.cookies().len(), 3);
     }
 }

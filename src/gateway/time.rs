@@ -149,12 +149,14 @@ impl SimTime {
     /// Parse an RFC 3339 timestamp such as `2025-01-01T12:00:00Z`,
     /// `2025-01-01T12:00:00.250Z` or `2025-01-01T13:00:00+01:00`.
     pub fn parse_rfc3339(s: &str) -> Result<SimTime, String> {
-        let err = || {
-            format!("'{s}' is not an RFC 3339 time (expected e.g. 2025-01-01T12:00:00Z)")
-        };
+        let err = || format!("'{s}' is not an RFC 3339 time (expected e.g. 2025-01-01T12:00:00Z)");
         let b = s.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-            || b[13] != b':' || b[16] != b':'
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+            || b[13] != b':'
+            || b[16] != b':'
         {
             return Err(err());
         }
@@ -218,7 +220,7 @@ impl fmt::Display for SimTime {
 impl fmt::Display for SimDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
-        if ms % 1000 == 0 {
+        if ms.is_multiple_of(1000) {
             write!(f, "{} s", ms / 1000)
         } else if ms < 1000 {
             write!(f, "{ms} ms")

@@ -1,0 +1,5 @@
+//! Headless subcommands, one file each.
+
+pub mod app;
+pub mod check;
+pub mod simulate;
