@@ -101,7 +101,7 @@ pub fn run_checks_on(base: &Scenario, checks: &[LabCheck]) -> Result<Vec<CheckOu
                 last.outcome.reason,
                 last.outcome.decided_by.label()
             ),
-            expected: describe_expect(e, &mismatches),
+            expected: describe_expect(e),
             trace: last
                 .outcome
                 .trace
@@ -130,6 +130,12 @@ fn describe_extras(r: &ScenarioRequest) -> String {
     if let Some(o) = &r.origin {
         v.push(format!("Origin {o}"));
     }
+    if let Some(c) = &r.client_cert {
+        v.push(format!("client certificate {c}"));
+    }
+    if let Some(t) = r.tls_version {
+        v.push(t.to_string());
+    }
     if r.repeat > 1 {
         v.push(format!("×{}", r.repeat));
     }
@@ -140,10 +146,7 @@ fn describe_extras(r: &ScenarioRequest) -> String {
     }
 }
 
-fn describe_expect(e: &Expect, mismatches: &[String]) -> String {
-    if !mismatches.is_empty() {
-        return mismatches.join("; ");
-    }
+fn describe_expect(e: &Expect) -> String {
     let mut v = Vec::new();
     if let Some(s) = e.status {
         v.push(if s == 0 {
@@ -161,7 +164,21 @@ fn describe_expect(e: &Expect, mismatches: &[String]) -> String {
     if let Some(d) = &e.decided_by {
         v.push(format!("decided by {d}"));
     }
-    v.join(", ")
+    if let Some(r) = &e.reason {
+        v.push(format!("reason {r}"));
+    }
+    if let Some(i) = e.authorizer_invoked {
+        v.push(if i {
+            "the authorizer runs".to_string()
+        } else {
+            "the authorizer is not invoked".to_string()
+        });
+    }
+    if v.is_empty() {
+        "as configured".to_string()
+    } else {
+        v.join(", ")
+    }
 }
 
 /// `gatelab check`: every lab task's reference solution passes its checks and

@@ -1,6 +1,6 @@
 //! The command line as a user runs it: the real binary, real files, exit codes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn gatelab(args: &[&str]) -> Output {

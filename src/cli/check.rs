@@ -115,7 +115,7 @@ pub fn fire_named(s: &scenario::Scenario, name: &str) -> Option<u16> {
     let run = scenario::run(s).ok()?;
     run.requests
         .iter()
-        .find(|r| r.name == name)
+        .rfind(|r| r.name == name)
         .map(|r| r.outcome.status.unwrap_or(0))
 }
 

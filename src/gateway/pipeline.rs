@@ -1591,9 +1591,27 @@ impl Gateway {
                         c
                     }
                     None => {
+                        use super::jwt::JwtFailureKind as K;
+                        let scope_problem = !scopes.is_empty()
+                            && last_err.as_ref().is_some_and(|e| {
+                                matches!(e.kind, K::MissingScope | K::WrongTokenUse)
+                            });
                         let detail = last_err
                             .map(|e| e.detail)
                             .unwrap_or_else(|| "no user pool accepted it".into());
+                        if scope_problem {
+                            t.step(Stage::Authorizer, StepResult::Fail, || {
+                                format!(
+                                    "the method requires one of the scopes [{}]: {detail}: 401 Unauthorized",
+                                    scopes.join(" ")
+                                )
+                            });
+                            return Err(stop(
+                                Stage::Authorizer,
+                                Reason::ScopeMismatch,
+                                "Unauthorized",
+                            ));
+                        }
                         t.step(Stage::Authorizer, StepResult::Fail, || {
                             format!("token rejected: {detail}: 401 Unauthorized")
                         });

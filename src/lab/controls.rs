@@ -101,7 +101,11 @@ pub fn canonical_id(id: &str) -> String {
         return format!("authorizers.{name}.{field}");
     }
     if let Some(rest) = id.strip_prefix("usage-plans.") {
-        for (from, to) in [(".quota.limit", ".quota"), (".throttle.rate", ".rate"), (".throttle.burst", ".burst")] {
+        for (from, to) in [
+            (".quota.limit", ".quota"),
+            (".throttle.rate", ".rate"),
+            (".throttle.burst", ".burst"),
+        ] {
             if let Some(name) = rest.strip_suffix(from) {
                 return format!("usage-plans.{name}{to}");
             }
@@ -112,7 +116,10 @@ pub fn canonical_id(id: &str) -> String {
     {
         return format!("custom-domains.{name}.truststore");
     }
-    if let Some(ty) = id.strip_prefix("gateway-responses.").and_then(|r| r.strip_suffix(".headers")) {
+    if let Some(ty) = id
+        .strip_prefix("gateway-responses.")
+        .and_then(|r| r.strip_suffix(".headers"))
+    {
         return format!("gateway-responses.{ty}.cors-origin");
     }
     id
@@ -1165,13 +1172,34 @@ mod tests {
 
     #[test]
     fn lesson_control_paths_map_to_lab_ids() {
-        assert_eq!(canonical_id("routes./users/{id} DELETE.authorization"), "routes.DELETE /users/{id}.authorization");
-        assert_eq!(canonical_id("routes./search GET.throttle.burst"), "routes.GET /search.throttle-burst");
-        assert_eq!(canonical_id("routes./orders PUT.integration.backend-cors"), "routes.PUT /orders.backend-cors");
-        assert_eq!(canonical_id("authorizers.a.function.policy-resource"), "authorizers.a.policy-resource");
-        assert_eq!(canonical_id("usage-plans.trial.quota.limit"), "usage-plans.trial.quota");
-        assert_eq!(canonical_id("custom-domains.\"api.example.com\".mutual-tls.truststore"), "custom-domains.api.example.com.truststore");
-        assert_eq!(canonical_id("gateway-responses.DEFAULT_4XX.headers"), "gateway-responses.DEFAULT_4XX.cors-origin");
+        assert_eq!(
+            canonical_id("routes./users/{id} DELETE.authorization"),
+            "routes.DELETE /users/{id}.authorization"
+        );
+        assert_eq!(
+            canonical_id("routes./search GET.throttle.burst"),
+            "routes.GET /search.throttle-burst"
+        );
+        assert_eq!(
+            canonical_id("routes./orders PUT.integration.backend-cors"),
+            "routes.PUT /orders.backend-cors"
+        );
+        assert_eq!(
+            canonical_id("authorizers.a.function.policy-resource"),
+            "authorizers.a.policy-resource"
+        );
+        assert_eq!(
+            canonical_id("usage-plans.trial.quota.limit"),
+            "usage-plans.trial.quota"
+        );
+        assert_eq!(
+            canonical_id("custom-domains.\"api.example.com\".mutual-tls.truststore"),
+            "custom-domains.api.example.com.truststore"
+        );
+        assert_eq!(
+            canonical_id("gateway-responses.DEFAULT_4XX.headers"),
+            "gateway-responses.DEFAULT_4XX.cors-origin"
+        );
         assert_eq!(canonical_id("authorizers.a.ttl"), "authorizers.a.ttl");
     }
 

@@ -1104,7 +1104,11 @@ impl AppState {
             self.notify(s::STEP_CLOCK.to_string());
             return;
         }
-        if let Some(cid) = step.control.as_deref().map(crate::lab::controls::canonical_id) {
+        if let Some(cid) = step
+            .control
+            .as_deref()
+            .map(crate::lab::controls::canonical_id)
+        {
             let cid = &cid;
             match lab.session.controls.iter().position(|c| &c.id == cid) {
                 Some(i) => {
@@ -1378,7 +1382,11 @@ impl AppState {
             .iter()
             .enumerate()
             .filter(|(_, st)| {
-                st.control.as_deref().map(crate::lab::controls::canonical_id).as_deref() == Some(control_id)
+                st.control
+                    .as_deref()
+                    .map(crate::lab::controls::canonical_id)
+                    .as_deref()
+                    == Some(control_id)
                     && st.request.is_none()
             })
             .map(|(i, _)| step_key(&section.id, i + 1))
