@@ -87,8 +87,85 @@ enum Command {
     Check,
     /// Print the app's key bindings.
     Keys,
+    /// Open the lab directly on a scenario: a built-in id, or a file saved from the lab.
+    Lab {
+        /// A scenario file, or the id of a built-in scenario.
+        scenario: String,
+    },
     /// Print where progress, results and settings are kept.
     Paths,
+}
+
+/// Open the terminal app, optionally straight into the lab on a scenario.
+fn launch(
+    cli: &Cli,
+    scenario: Option<&String>,
+    data_dir: std::io::Result<PathBuf>,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let Some(mut course) = load_course(&cli.content, err)? else {
+        return Ok(2);
+    };
+    let mut open = None;
+    if let Some(arg) = scenario {
+        match cli::simulate::load_scenario(arg, Some(&course)) {
+            Ok((file, sc)) => {
+                open = Some(sc.id.clone());
+                if !course.scenarios.contains_key(&sc.id) || std::path::Path::new(arg).is_file() {
+                    let text = std::fs::read_to_string(&file).unwrap_or_default();
+                    course.scenarios.insert(
+                        sc.id.clone(),
+                        gatelab::content::ScenarioEntry {
+                            source: gatelab::content::Source { file, text },
+                            scenario: sc,
+                        },
+                    );
+                }
+            }
+            Err(ds) => {
+                for d in ds {
+                    writeln!(err, "{d}")?;
+                }
+                return Ok(2);
+            }
+        }
+    }
+    let data_dir = match data_dir {
+        Ok(d) => d,
+        Err(e) => {
+            writeln!(
+                err,
+                "error: no data directory ({e})\n  hint: pass --data-dir DIR"
+            )?;
+            return Ok(2);
+        }
+    };
+    let opts = gatelab::tui::TuiOptions {
+        theme: match cli.theme {
+            Theme::Dark => gatelab::tui::ThemeName::Dark,
+            Theme::Light => gatelab::tui::ThemeName::Light,
+            Theme::Mono => gatelab::tui::ThemeName::Mono,
+        },
+        color: match cli.color {
+            ColorWhen::Auto => gatelab::tui::ColorMode::Auto,
+            ColorWhen::Always => gatelab::tui::ColorMode::Always,
+            ColorWhen::Never => gatelab::tui::ColorMode::Never,
+        },
+        mouse: cli.mouse,
+        presenter: cli.presenter,
+    };
+    match gatelab::tui::run_opening(
+        opts,
+        cli::app::tui_course(course),
+        data_dir,
+        open.as_deref(),
+    ) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(1)
+        }
+    }
 }
 
 fn parse_time(s: &str) -> Result<SimTime, String> {
@@ -141,42 +218,8 @@ fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i3
     let data_dir = gatelab::progress::paths::DataDir::resolve(cli.data_dir.as_deref())
         .map(|d| d.path().to_path_buf());
     match cli.command {
-        None => {
-            let Some(course) = load_course(&cli.content, err)? else {
-                return Ok(2);
-            };
-            let data_dir = match data_dir {
-                Ok(d) => d,
-                Err(e) => {
-                    writeln!(
-                        err,
-                        "error: no data directory ({e})\n  hint: pass --data-dir DIR"
-                    )?;
-                    return Ok(2);
-                }
-            };
-            let opts = gatelab::tui::TuiOptions {
-                theme: match cli.theme {
-                    Theme::Dark => gatelab::tui::ThemeName::Dark,
-                    Theme::Light => gatelab::tui::ThemeName::Light,
-                    Theme::Mono => gatelab::tui::ThemeName::Mono,
-                },
-                color: match cli.color {
-                    ColorWhen::Auto => gatelab::tui::ColorMode::Auto,
-                    ColorWhen::Always => gatelab::tui::ColorMode::Always,
-                    ColorWhen::Never => gatelab::tui::ColorMode::Never,
-                },
-                mouse: cli.mouse,
-                presenter: cli.presenter,
-            };
-            match gatelab::tui::run(opts, cli::app::tui_course(course), data_dir) {
-                Ok(()) => Ok(0),
-                Err(e) => {
-                    writeln!(err, "error: {e}")?;
-                    Ok(1)
-                }
-            }
-        }
+        None => launch(&cli, None, data_dir, err),
+        Some(Command::Lab { ref scenario }) => launch(&cli, Some(scenario), data_dir, err),
         Some(Command::Keys) => {
             write!(out, "{}", gatelab::tui::keymap_text())?;
             Ok(0)

@@ -75,7 +75,17 @@ pub struct Course {
 /// Run the app until the learner quits. Progress is kept in `data_dir`
 /// (created if needed). The terminal is restored on every way out: quit,
 /// error, panic and Ctrl-C.
-pub fn run(mut opts: TuiOptions, content: Course, data_dir: PathBuf) -> Result<(), Box<dyn Error>> {
+pub fn run(opts: TuiOptions, content: Course, data_dir: PathBuf) -> Result<(), Box<dyn Error>> {
+    run_opening(opts, content, data_dir, None)
+}
+
+/// Run the app, opening the free lab on `scenario_id` first (`gatelab lab FILE`).
+pub fn run_opening(
+    mut opts: TuiOptions,
+    content: Course,
+    data_dir: PathBuf,
+    scenario_id: Option<&str>,
+) -> Result<(), Box<dyn Error>> {
     let no_color = std::env::var("NO_COLOR").ok();
     opts.theme = theme::resolve(opts.theme, opts.color, no_color.as_deref());
     let progress = match LearnerProgress::load(&data_dir) {
@@ -91,6 +101,9 @@ pub fn run(mut opts: TuiOptions, content: Course, data_dir: PathBuf) -> Result<(
     let mut term = terminal::init(opts.mouse)?;
     let size = term.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut state = AppState::new(content, opts, progress, Some(data_dir), size);
+    if let Some(id) = scenario_id {
+        state.open_free_lab(id);
+    }
     let result = event_loop::run(&mut term, &mut state);
     terminal::restore();
     result.map_err(Into::into)
