@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod content;
+pub mod demo;
 pub mod diag;
 pub mod gateway;
 pub mod lab;

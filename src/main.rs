@@ -94,6 +94,14 @@ enum Command {
     },
     /// Print where progress, results and settings are kept.
     Paths,
+    /// Take a quiz module in plain mode, list the modules, see or export results, convert GIFT.
+    Quiz(cli::quiz::QuizArgs),
+    /// Class tools for instructors: `class report` merges students' exported results.
+    Class(cli::class::ClassArgs),
+    /// Clear results and progress (--all) or one quiz module's results (--module ID), after a backup.
+    Reset(cli::reset::ResetArgs),
+    /// List the instructor demos, play one step by step, or check one (--check).
+    Demo(cli::demo::DemoArgs),
 }
 
 /// Open the terminal app, optionally straight into the lab on a scenario.
@@ -267,6 +275,33 @@ fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i3
                 None => (Sources::builtin(), "built-in course".to_string()),
             };
             cli::check::run(sources, &label, out)
+        }
+        Some(Command::Quiz(args)) => {
+            let course = if args.needs_course() {
+                load_course(&cli.content, err)?
+            } else {
+                None
+            };
+            let stdin = &mut std::io::stdin().lock();
+            cli::quiz::run(
+                &args,
+                course.as_ref(),
+                data_dir.as_deref().ok(),
+                stdin,
+                out,
+                err,
+            )
+        }
+        Some(Command::Class(args)) => cli::class::run(&args, out, err),
+        Some(Command::Reset(args)) => {
+            let stdin = &mut std::io::stdin().lock();
+            let now = cli::quiz::wall_clock();
+            cli::reset::run(&args, data_dir.as_deref().ok(), now, stdin, out, err)
+        }
+        Some(Command::Demo(args)) => {
+            let course = load_course(&cli.content, err)?;
+            let stdin = &mut std::io::stdin().lock();
+            cli::demo::run(&args, course.as_ref(), stdin, out, err)
         }
         Some(Command::Paths) => {
             match data_dir {

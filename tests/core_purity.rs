@@ -52,6 +52,7 @@ fn gateway_and_quiz_have_no_io_clock_or_terminal() {
     let mut hits = Vec::new();
     scan(&root.join("src/gateway"), &mut hits);
     scan(&root.join("src/quiz"), &mut hits);
+    scan(&root.join("src/demo"), &mut hits);
     assert!(
         hits.is_empty(),
         "the pure core must not use these:\n{}",

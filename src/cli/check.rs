@@ -105,6 +105,7 @@ pub fn deep_check(course: &Course) -> Diagnostics {
         }
     }
     d.extend(crate::quiz_lab::check_lab_tasks(course));
+    d.extend(crate::demo::check_course(course));
     d
 }
 

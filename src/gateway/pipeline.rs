@@ -257,6 +257,8 @@ struct Ctx {
     principal_id: Option<String>,
     lambda: Option<Rc<LambdaPolicy>>,
     api_key: Option<usize>,
+    /// The resource policy's verdict for an anonymous caller, once computed.
+    rp_anonymous: Option<(Decision, Option<usize>)>,
     latency_ms: u32,
     cache: CacheUse,
     invoked: bool,
@@ -1680,7 +1682,10 @@ impl Gateway {
         auth_stmt: Option<&Statement>,
     ) -> Early {
         let caller = Caller::Anonymous;
-        let rp = self.resource_policy_decision(req, &caller, now, &ctx.arn);
+        let rp = match (ctx.rp_anonymous, &self.cfg.resource_policy) {
+            (Some(v), Some(_)) => Some(v),
+            _ => self.resource_policy_decision(req, &caller, now, &ctx.arn),
+        };
         let rp_dec = rp.as_ref().map(|(d, _)| *d);
         let rp_label = || match &rp {
             None => "no resource policy".to_string(),
@@ -1767,7 +1772,10 @@ impl Gateway {
         if let Some(doc) = &self.cfg.resource_policy {
             let anon = Caller::Anonymous;
             let pc = self.policy_ctx(req, &anon, &ctx.arn, now);
-            if let Some(i) = doc.explicit_deny(&pc) {
+            // One full evaluation serves the pre-check and Table A later.
+            let e = doc.evaluate(&pc, true);
+            ctx.rp_anonymous = Some((e.decision, e.statement));
+            if let (Decision::ExplicitDeny, Some(i)) = (e.decision, e.statement) {
                 t.step(Stage::ResourcePolicy, StepResult::Fail, || {
                     format!(
                         "pre-check: {} explicitly denies; the Lambda authorizer is not invoked",

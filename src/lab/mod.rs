@@ -343,7 +343,10 @@ impl Lab {
         let spec = self
             .traffic_spec(id)
             .ok_or_else(|| format!("no traffic preset `{id}`"))?;
-        let target = ScenarioTarget::new(&self.scenario, &spec, self.now, self.scenario.seed)?;
+        // Traffic runs against what the stage serves, not unsaved drafts.
+        let mut served = self.scenario.clone();
+        served.gateway = self.deployed.clone();
+        let target = ScenarioTarget::new(&served, &spec, self.now, self.scenario.seed)?;
         let stepper = Stepper::new(&spec, self.now, spec.seed.unwrap_or(self.scenario.seed));
         self.traffic = Some(LiveTraffic { stepper, target });
         Ok(())
