@@ -414,40 +414,8 @@ impl Scenario {
                 ));
             }
             if let Some(e) = &r.expect {
-                if let Some(d) = &e.decided_by
-                    && Stage::from_id(d).is_none()
-                {
-                    out.push((
-                        at("expect"),
-                        format!("unknown stage `{d}`"),
-                        format!("use one of: {}", Stage::ALL.map(|s| s.id()).join(", ")),
-                    ));
-                }
-                if let Some(c) = &e.reason
-                    && Reason::from_code(c).is_none()
-                {
-                    out.push((
-                        at("expect"),
-                        format!("unknown reason `{c}`"),
-                        "see docs/scenarios.md for the reason codes".into(),
-                    ));
-                }
-                if !e.statuses.is_empty() && e.statuses.len() != r.repeat as usize {
-                    out.push((
-                        at("expect"),
-                        format!("{} statuses for {} repetitions", e.statuses.len(), r.repeat),
-                        "give one status per repetition".into(),
-                    ));
-                }
-                if let Some(b) = &e.browser
-                    && b != "allowed"
-                    && b != "blocked"
-                {
-                    out.push((
-                        at("expect"),
-                        format!("browser `{b}` is not allowed or blocked"),
-                        "use \"allowed\" or \"blocked\"".into(),
-                    ));
+                for (_, m, h) in e.problems(r.repeat) {
+                    out.push((at("expect"), m, h));
                 }
             }
         }
@@ -803,7 +771,114 @@ pub fn run_traffic(
 }
 
 /// Compare an outcome with an expectation; each mismatch is one sentence.
-pub fn check_expect(e: &Expect, o: &Outcome, repetition: u32) -> Vec<String> {
+/// What an expectation can look at: implemented by the gateway's outcome and
+/// by the lab's view of it, so scenarios, lab tasks and demos check alike.
+pub trait Observed {
+    fn status(&self) -> Option<u16>;
+    fn status_text(&self) -> String;
+    fn reason_code(&self) -> &str;
+    fn decided_by(&self) -> Stage;
+    fn body(&self) -> &str;
+    fn header(&self, name: &str) -> Option<&str>;
+    fn browser(&self) -> Option<&crate::gateway::outcome::BrowserVerdict>;
+    fn authorizer_cache(&self) -> CacheUse;
+    fn authorizer_invoked(&self) -> bool;
+}
+
+impl Observed for Outcome {
+    fn status(&self) -> Option<u16> {
+        self.status
+    }
+    fn status_text(&self) -> String {
+        Outcome::status_text(self)
+    }
+    fn reason_code(&self) -> &str {
+        self.reason.code()
+    }
+    fn decided_by(&self) -> Stage {
+        self.decided_by
+    }
+    fn body(&self) -> &str {
+        &self.body
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        Outcome::header(self, name)
+    }
+    fn browser(&self) -> Option<&crate::gateway::outcome::BrowserVerdict> {
+        self.browser.as_ref()
+    }
+    fn authorizer_cache(&self) -> CacheUse {
+        self.authorizer_cache
+    }
+    fn authorizer_invoked(&self) -> bool {
+        self.authorizer_invoked
+    }
+}
+
+impl Expect {
+    /// Values that cannot be right: (key, message, hint).
+    pub fn problems(&self, repeat: u32) -> Vec<(&'static str, String, String)> {
+        let mut v = Vec::new();
+        if let Some(d) = &self.decided_by
+            && Stage::from_id(d).is_none()
+        {
+            v.push((
+                "decided-by",
+                format!("unknown stage `{d}`"),
+                format!("use one of: {}", Stage::ALL.map(|s| s.id()).join(", ")),
+            ));
+        }
+        if let Some(c) = &self.reason
+            && Reason::from_code(c).is_none()
+        {
+            v.push((
+                "reason",
+                format!("unknown reason `{c}`"),
+                "see docs/scenarios.md for the reason codes".into(),
+            ));
+        }
+        if self.status.is_some() && !self.statuses.is_empty() {
+            v.push((
+                "statuses",
+                "give status or statuses, not both".into(),
+                "statuses lists one status per repetition".into(),
+            ));
+        }
+        if !self.statuses.is_empty() && self.statuses.len() != repeat as usize {
+            v.push((
+                "statuses",
+                format!(
+                    "{} statuses for {} repetitions",
+                    self.statuses.len(),
+                    repeat
+                ),
+                "give one status per repetition".into(),
+            ));
+        }
+        if let Some(b) = &self.browser
+            && b != "allowed"
+            && b != "blocked"
+        {
+            v.push((
+                "browser",
+                format!("browser `{b}` is not allowed or blocked"),
+                "use \"allowed\" or \"blocked\"".into(),
+            ));
+        }
+        if let Some(c) = &self.cache
+            && !["hit", "miss", "disabled", "not-applicable"].contains(&c.as_str())
+        {
+            v.push((
+                "cache",
+                format!("cache `{c}` is not hit, miss, disabled or not-applicable"),
+                "e.g. cache = \"hit\"".into(),
+            ));
+        }
+        v
+    }
+}
+
+pub fn check_expect<O: Observed + ?Sized>(e: &Expect, o: &O, repetition: u32) -> Vec<String> {
     let mut v = Vec::new();
     let want_status = if e.statuses.is_empty() {
         e.status
@@ -811,7 +886,7 @@ pub fn check_expect(e: &Expect, o: &Outcome, repetition: u32) -> Vec<String> {
         e.statuses.get(repetition as usize).copied()
     };
     if let Some(want) = want_status {
-        let got = o.status.unwrap_or(0);
+        let got = o.status().unwrap_or(0);
         if got != want {
             let w = if want == 0 {
                 "no HTTP response".to_string()
@@ -821,7 +896,7 @@ pub fn check_expect(e: &Expect, o: &Outcome, repetition: u32) -> Vec<String> {
             v.push(format!(
                 "expected status {w}, got {} ({})",
                 o.status_text(),
-                o.reason
+                o.reason_code()
             ));
         }
     }
@@ -830,29 +905,29 @@ pub fn check_expect(e: &Expect, o: &Outcome, repetition: u32) -> Vec<String> {
         return v;
     }
     if let Some(d) = &e.decided_by
-        && o.decided_by.id() != d
+        && o.decided_by().id() != d
     {
         v.push(format!(
             "expected the {d} stage to decide, but {} did",
-            o.decided_by.id()
+            o.decided_by().id()
         ));
     }
     if let Some(r) = &e.reason
-        && o.reason.code() != r
+        && o.reason_code() != r
     {
-        v.push(format!("expected reason {r}, got {}", o.reason));
+        v.push(format!("expected reason {r}, got {}", o.reason_code()));
     }
     if let Some(b) = &e.body
-        && &o.body != b
+        && o.body() != b
     {
-        v.push(format!("expected body {b}, got {}", o.body));
+        v.push(format!("expected body {b}, got {}", o.body()));
     }
     if let Some(b) = &e.body_contains
-        && !o.body.contains(b.as_str())
+        && !o.body().contains(b.as_str())
     {
         v.push(format!(
             "expected the body to contain {b:?}, got {}",
-            o.body
+            o.body()
         ));
     }
     for (k, want) in &e.headers {
@@ -866,7 +941,7 @@ pub fn check_expect(e: &Expect, o: &Outcome, repetition: u32) -> Vec<String> {
         }
     }
     if let Some(b) = &e.browser {
-        let got = match &o.browser {
+        let got = match o.browser() {
             Some(bv) if bv.allowed => "allowed",
             Some(_) => "blocked",
             None => "no verdict (no Origin header)",
@@ -876,7 +951,7 @@ pub fn check_expect(e: &Expect, o: &Outcome, repetition: u32) -> Vec<String> {
         }
     }
     if let Some(c) = &e.cache {
-        let got = match o.authorizer_cache {
+        let got = match o.authorizer_cache() {
             CacheUse::Hit => "hit",
             CacheUse::Miss => "miss",
             CacheUse::Disabled => "disabled",
@@ -887,7 +962,7 @@ pub fn check_expect(e: &Expect, o: &Outcome, repetition: u32) -> Vec<String> {
         }
     }
     if let Some(i) = e.authorizer_invoked
-        && o.authorizer_invoked != i
+        && o.authorizer_invoked() != i
     {
         v.push(format!(
             "expected the Lambda authorizer {}to run",

@@ -248,7 +248,7 @@ fn the_binary_check_exits_1_naming_the_step_that_fails() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains(&format!(
-            "{}:7:10: step 1 (fire `burst-of-12`): expected statuses",
+            "{}:7:10: step 1 (fire `burst-of-12`): expected status",
             file.display()
         )),
         "{err}"

@@ -19,11 +19,10 @@ pub use player::{
     CheckReport, DemoPlayer, StepEffect, StepFailure, StepRun, check, check_course, validate,
 };
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Diagnostics, PathSeg, TomlLocator, parse_toml};
-use crate::gateway::outcome::Stage;
 use crate::gateway::reason::Reason;
 use crate::lab::ControlValue;
 use crate::path;
@@ -138,36 +137,8 @@ pub enum StepExpect {
     Traffic(BTreeMap<String, u64>),
 }
 
-/// What a fired request must get. Every key is optional; the ones given
-/// must all hold.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FireExpect {
-    /// Expected status; 0 means no HTTP response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// For a named request with `repeat`: the status of each repetition.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub statuses: Vec<u16>,
-    /// The stage id that decided (`waf`, `authorizer`, `cors` ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decided_by: Option<String>,
-    /// The reason code (`waf-blocked`, `key-throttled` ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The browser's CORS verdict: `allowed` or `blocked`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser: Option<String>,
-    /// Response headers with these values (`""`: must be absent).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
-    /// Text the response body must contain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_contains: Option<String>,
-    /// Whether the Lambda authorizer ran (for the last repetition).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorizer_invoked: Option<bool>,
-}
+/// What a fired request must get: the scenario files' expectation.
+pub use crate::scenario::Expect as FireExpect;
 
 /// Totals a traffic expectation may name besides reason codes.
 pub const TRAFFIC_TOTALS: [&str; 8] = [
@@ -642,44 +613,8 @@ fn parse_fire_expect(t: toml::Table) -> Result<FireExpect, String> {
 
 /// Problems with the values of a fire expectation: (key, message, hint).
 fn fire_expect_problems(e: &FireExpect) -> Vec<(&'static str, String, String)> {
-    let mut v = Vec::new();
-    if let Some(s) = &e.decided_by
-        && Stage::from_id(s).is_none()
-    {
-        let ids: Vec<&str> = Stage::ALL.iter().map(|s| s.id()).collect();
-        v.push((
-            "decided-by",
-            format!("unknown stage `{s}`"),
-            format!("use one of {}", ids.join(", ")),
-        ));
-    }
-    if let Some(r) = &e.reason
-        && Reason::from_code(r).is_none()
-    {
-        v.push((
-            "reason",
-            format!("unknown reason code `{r}`"),
-            "reason codes are listed by `gatelab simulate SCENARIO --json` (field reason)".into(),
-        ));
-    }
-    if let Some(b) = &e.browser
-        && b != "allowed"
-        && b != "blocked"
-    {
-        v.push((
-            "browser",
-            format!("browser `{b}` is not allowed or blocked"),
-            "use \"allowed\" or \"blocked\"".into(),
-        ));
-    }
-    if e.status.is_some() && !e.statuses.is_empty() {
-        v.push((
-            "statuses",
-            "give status or statuses, not both".into(),
-            "statuses lists one status per repetition of a repeated request".into(),
-        ));
-    }
-    v
+    // The repetition count is checked against the request where it is known.
+    e.problems(e.statuses.len().max(1) as u32)
 }
 
 #[cfg(test)]

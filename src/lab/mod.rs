@@ -7,7 +7,7 @@ pub mod presets;
 
 use crate::gateway::config::GatewayConfig;
 use crate::gateway::jwt;
-use crate::gateway::outcome::{BrowserVerdict, Stage, TraceStep};
+use crate::gateway::outcome::{BrowserVerdict, CacheUse, Stage, TraceStep};
 use crate::gateway::pipeline::{self, Gateway};
 use crate::gateway::request::{Request, Scheme};
 use crate::gateway::time::{SimDuration, SimTime};
@@ -34,6 +34,41 @@ pub struct Outcome {
     pub latency_ms: u32,
     /// `lesson-id#section-id` explaining the deciding stage.
     pub lesson_link: Option<String>,
+    pub authorizer_cache: CacheUse,
+    pub authorizer_invoked: bool,
+}
+
+impl crate::scenario::Observed for Outcome {
+    fn status(&self) -> Option<u16> {
+        self.status
+    }
+    fn status_text(&self) -> String {
+        self.status_text.clone()
+    }
+    fn reason_code(&self) -> &str {
+        &self.reason
+    }
+    fn decided_by(&self) -> Stage {
+        self.decided_by
+    }
+    fn body(&self) -> &str {
+        &self.body
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn browser(&self) -> Option<&BrowserVerdict> {
+        self.browser.as_ref()
+    }
+    fn authorizer_cache(&self) -> CacheUse {
+        self.authorizer_cache
+    }
+    fn authorizer_invoked(&self) -> bool {
+        self.authorizer_invoked
+    }
 }
 
 impl From<pipeline::Outcome> for Outcome {
@@ -49,6 +84,8 @@ impl From<pipeline::Outcome> for Outcome {
             trace: o.trace,
             browser: o.browser,
             latency_ms: o.latency_ms,
+            authorizer_cache: o.authorizer_cache,
+            authorizer_invoked: o.authorizer_invoked,
         }
     }
 }
