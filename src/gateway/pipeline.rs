@@ -2824,20 +2824,15 @@ fn inspect(req: &Request, r: &WafRule, body_kb: u32) -> Option<String> {
             WafMatch::Sqli => waf_detect::detect_sqli(s, sens),
             _ => waf_detect::detect_xss(s),
         }?;
+        // The explanation already names the decoding steps it needed.
         Some(format!(
-            "{} in {what}: {} (matched `{}`{})",
+            "{} in {what}: {}",
             if r.matcher == WafMatch::Sqli {
                 "SQL injection"
             } else {
                 "XSS"
             },
-            d.explanation,
-            d.evidence,
-            if d.transforms.is_empty() {
-                String::new()
-            } else {
-                format!(" after {}", d.transforms.join(", "))
-            }
+            d.explanation
         ))
     };
     for f in &r.fields {
