@@ -523,21 +523,12 @@ pub fn build_request(
             None => pool.clients.first().ok_or("the pool has no app client")?,
         };
         let issued = now.minus(SimDuration::from_secs(tk.issued_secs_ago));
-        let mut token = if tk.kind == "access" {
+        let token = if tk.kind == "access" {
             pool.issue_access_token(user, client, &tk.scopes, issued, tk.ttl_secs)
         } else {
             pool.issue_id_token(user, client, issued, tk.ttl_secs)
         };
-        if let Some(t) = &tk.tamper {
-            let how = parse_tamper(t).ok_or_else(|| format!("unknown tamper `{t}`"))?;
-            token = crate::gateway::jwt::tamper(&token, how, None).map_err(|e| e.to_string())?;
-        }
-        let value = if tk.bearer {
-            format!("Bearer {token}")
-        } else {
-            token
-        };
-        req.set_header(&tk.header, &value);
+        attach_token(&mut req, token, tk.tamper.as_deref(), tk.bearer, &tk.header)?;
     }
     if let Some(it) = &r.issuer_token {
         let iss = gw
@@ -550,17 +541,8 @@ pub fn build_request(
             extra.insert("groups".into(), serde_json::json!(it.groups));
         }
         let issued = now.minus(SimDuration::from_secs(it.issued_secs_ago));
-        let mut token = iss.issue(&it.subject, &extra, issued, it.ttl_secs);
-        if let Some(t) = &it.tamper {
-            let how = parse_tamper(t).ok_or_else(|| format!("unknown tamper `{t}`"))?;
-            token = crate::gateway::jwt::tamper(&token, how, None).map_err(|e| e.to_string())?;
-        }
-        let value = if it.bearer {
-            format!("Bearer {token}")
-        } else {
-            token
-        };
-        req.set_header(&it.header, &value);
+        let token = iss.issue(&it.subject, &extra, issued, it.ttl_secs);
+        attach_token(&mut req, token, it.tamper.as_deref(), it.bearer, &it.header)?;
     }
     if let Some(s) = &r.sign {
         let who = gw
@@ -592,6 +574,30 @@ pub fn build_request(
         sigv4::sign(&mut req, &creds, &opts, at);
     }
     Ok(req)
+}
+
+/// Tamper with a minted token if asked, then send it in `header`.
+fn attach_token(
+    req: &mut Request,
+    token: String,
+    tamper: Option<&str>,
+    bearer: bool,
+    header: &str,
+) -> Result<(), String> {
+    let token = match tamper {
+        Some(t) => {
+            let how = parse_tamper(t).ok_or_else(|| format!("unknown tamper `{t}`"))?;
+            crate::gateway::jwt::tamper(&token, how, None).map_err(|e| e.to_string())?
+        }
+        None => token,
+    };
+    let value = if bearer {
+        format!("Bearer {token}")
+    } else {
+        token
+    };
+    req.set_header(header, &value);
+    Ok(())
 }
 
 /// The outcome of one request of a scenario.

@@ -311,25 +311,30 @@ pub fn parse_ip_or_cidr(s: &str) -> Option<IpNet> {
     s.parse::<IpAddr>().ok().map(IpNet::from)
 }
 
+/// `Action`/`NotAction` (or `Resource`/`NotResource`): the element matches
+/// when a listed pattern matches, or when no `Not` pattern does.
+fn element_matches(
+    list: &Option<OneOrMany>,
+    not_list: &Option<OneOrMany>,
+    m: impl Fn(&str) -> bool,
+) -> bool {
+    match (list, not_list) {
+        (Some(l), _) => l.as_slice().iter().any(|p| m(p)),
+        (None, Some(nl)) => !nl.as_slice().iter().any(|p| m(p)),
+        (None, None) => false,
+    }
+}
+
 impl Statement {
     fn applies(&self, ctx: &PolicyContext<'_>, check_principal: bool) -> bool {
         if check_principal && !self.principal_matches(ctx.caller) {
             return false;
         }
-        let action_ok = match (&self.action, &self.not_action) {
-            (Some(a), _) => a.as_slice().iter().any(|p| action_matches(p, ctx.action)),
-            (None, Some(na)) => !na.as_slice().iter().any(|p| action_matches(p, ctx.action)),
-            (None, None) => false,
-        };
-        if !action_ok {
-            return false;
-        }
-        let resource_ok = match (&self.resource, &self.not_resource) {
-            (Some(r), _) => r.as_slice().iter().any(|p| arn_matches(p, ctx.resource)),
-            (None, Some(nr)) => !nr.as_slice().iter().any(|p| arn_matches(p, ctx.resource)),
-            (None, None) => false,
-        };
-        if !resource_ok {
+        if !element_matches(&self.action, &self.not_action, |p| {
+            action_matches(p, ctx.action)
+        }) || !element_matches(&self.resource, &self.not_resource, |p| {
+            arn_matches(p, ctx.resource)
+        }) {
             return false;
         }
         self.condition.iter().all(|(op, keys)| {
