@@ -2,14 +2,36 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::Course;
+use crate::content::{Course, ScenarioEntry};
 use crate::lab::Lab;
+use crate::quiz::{CheckOutcome, LabCheck, LabConfig, LabRunner};
+use crate::quiz_lab::CourseLab;
 use crate::scenario::Scenario;
 use crate::tui::{self, LabSource, ScenarioInfo};
 
-/// Labs from the course's scenarios.
+/// Labs from the course's scenarios; lab tasks are graded over the same
+/// scenarios (their source text is needed to apply a solution patch).
 struct CourseLabs {
-    scenarios: BTreeMap<String, Scenario>,
+    scenarios: BTreeMap<String, ScenarioEntry>,
+    runner: OwnedCourseLab,
+}
+
+/// A [`CourseLab`] that owns its scenarios, so the app can keep it.
+struct OwnedCourseLab {
+    scenarios: BTreeMap<String, ScenarioEntry>,
+}
+
+impl LabRunner for OwnedCourseLab {
+    fn run_checks(
+        &self,
+        config: &LabConfig,
+        checks: &[LabCheck],
+    ) -> Result<Vec<CheckOutcome>, String> {
+        CourseLab {
+            scenarios: &self.scenarios,
+        }
+        .run_checks(config, checks)
+    }
 }
 
 impl LabSource for CourseLabs {
@@ -18,11 +40,14 @@ impl LabSource for CourseLabs {
             .scenarios
             .get(scenario_id)
             .ok_or_else(|| format!("no scenario `{scenario_id}` in this course"))?;
-        Lab::new(s.clone())
+        Lab::new(s.scenario.clone())
     }
     fn restore_lab(&self, scenario_toml: &str) -> Result<Lab, String> {
         let s = Scenario::parse("the lab autosave", scenario_toml).map_err(|d| d.to_string())?;
         Lab::new(s)
+    }
+    fn lab_runner(&self) -> &dyn LabRunner {
+        &self.runner
     }
 }
 
@@ -49,11 +74,11 @@ pub fn tui_course(c: Course) -> tui::Course {
         glossary: c.glossary.map(|g| g.terms).unwrap_or_default(),
         scenarios,
         labs: Box::new(CourseLabs {
-            scenarios: c
-                .scenarios
-                .into_iter()
-                .map(|(k, v)| (k, v.scenario))
-                .collect(),
+            runner: OwnedCourseLab {
+                scenarios: c.scenarios.clone(),
+            },
+            scenarios: c.scenarios,
         }),
+        quizzes: c.quizzes,
     }
 }

@@ -123,6 +123,22 @@ commands! {
     DeleteChar,
     /// Clear the text input.
     ClearInput,
+    /// Take the quiz of the lesson being read.
+    OpenQuiz,
+    /// Show the next hint of the question.
+    Hint,
+    /// Move the selected item up (ordering questions).
+    MoveItemUp,
+    /// Move the selected item down (ordering questions).
+    MoveItemDown,
+    /// Open the lab on a lab task's start scenario.
+    OpenTaskLab,
+    /// Grade the learner's lab against a lab task.
+    GradeLab,
+    /// Submit the quiz (asks first).
+    SubmitQuiz,
+    /// Switch the presenter view on or off.
+    TogglePresenter,
 }
 
 /// What the user meant, or something that happened (resize, a timer tick).

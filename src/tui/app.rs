@@ -2,6 +2,7 @@
 //! (`ui`) only reads this state; tests drive `update` directly.
 
 use super::action::{Action, Command, Flow};
+pub use super::app_quiz::{QuizUi, ReviewUi};
 use super::keymap::Context;
 use super::session::LabSession;
 use super::strings as s;
@@ -12,6 +13,7 @@ use crate::content::lesson::Lesson;
 use crate::gateway::request::{Request, Scheme, TlsVersion};
 use crate::lab::{ControlKind, ControlValue, TrafficFrame};
 use crate::progress::learner::{LearnerProgress, step_key};
+use crate::progress::results::Results;
 use crate::progress::store::Loaded;
 use ratatui::layout::Rect;
 use std::collections::BTreeSet;
@@ -28,8 +30,12 @@ pub enum Screen {
     Lesson,
     /// A lab without a lesson.
     FreeLab,
-    /// Where the quizzes will be.
+    /// The list of quiz modules.
     Quizzes,
+    /// A quiz being taken, one question at a time.
+    Quiz,
+    /// The review of a submitted quiz.
+    Review,
 }
 
 /// A focusable region of the lesson and lab screens.
@@ -346,6 +352,10 @@ pub enum Pending {
     ResetAll,
     /// Reset the lab to its scenario.
     ResetLab,
+    /// Submit the quiz being taken.
+    SubmitQuiz,
+    /// Leave the quiz being taken without submitting.
+    LeaveQuiz,
 }
 
 /// What a text prompt is for.
@@ -365,6 +375,10 @@ pub enum PromptFor {
     SavePath,
     /// How far to jump the virtual clock.
     JumpClock,
+    /// A numeric quiz answer.
+    QuizNumber,
+    /// A short-text quiz answer.
+    QuizText,
 }
 
 /// What a picker chooses.
@@ -520,6 +534,16 @@ pub struct AppState {
     pub lab_error: Option<String>,
     /// A one-line notice for the status line.
     pub notice: Option<(String, NoticeKind)>,
+    /// Selected quiz in the quiz list.
+    pub quiz_sel: usize,
+    /// The quiz being taken.
+    pub quiz: Option<QuizUi>,
+    /// The review of the last submitted quiz.
+    pub review: Option<ReviewUi>,
+    /// Saved quiz results (read when the quiz list first opens).
+    pub results: Option<Results>,
+    /// Where `Esc` goes from a lesson or lab opened from a quiz or review.
+    pub back_to: Option<Screen>,
 }
 
 impl AppState {
@@ -541,7 +565,7 @@ impl AppState {
             } => (value, Some((moved_to, problem))),
         };
         let mut st = AppState {
-            theme: Theme::new(opts.theme),
+            theme: theme_for(opts),
             course,
             opts,
             data_dir,
@@ -555,6 +579,11 @@ impl AppState {
             lab: None,
             lab_error: None,
             notice: None,
+            quiz_sel: 0,
+            quiz: None,
+            review: None,
+            results: None,
+            back_to: None,
         };
         if let Some((moved_to, problem)) = corrupt {
             st.modals.push(Modal::Message {
@@ -572,7 +601,13 @@ impl AppState {
     /// Change the palette.
     pub fn set_theme(&mut self, name: ThemeName) {
         self.opts.theme = name;
-        self.theme = Theme::new(name);
+        self.theme = theme_for(self.opts);
+    }
+
+    /// Switch the presenter view on or off.
+    pub fn set_presenter(&mut self, on: bool) {
+        self.opts.presenter = on;
+        self.theme = theme_for(self.opts);
     }
 
     // ----- derived facts -------------------------------------------------
@@ -650,7 +685,7 @@ impl AppState {
         if panes.is_empty() {
             return PaneLayout::default();
         }
-        layout::panes(body, &panes, self.focus)
+        layout::panes_for(body, &panes, self.focus, self.opts.presenter)
     }
 
     /// The context chain for key lookup, most specific first.
@@ -672,7 +707,9 @@ impl AppState {
         }
         let mut v = match self.screen {
             Screen::Home => vec![C::Home],
-            Screen::Quizzes => vec![],
+            Screen::Quizzes => vec![C::Quizzes],
+            Screen::Quiz => vec![C::Quiz],
+            Screen::Review => vec![C::Review],
             Screen::Lesson | Screen::FreeLab => match self.focus {
                 Pane::Lesson => vec![C::Lesson],
                 _ if self.lab.is_none() => vec![],
@@ -715,15 +752,15 @@ impl AppState {
         self.lab.as_ref().is_some_and(|l| l.changed_since_save)
     }
 
-    fn notify(&mut self, text: impl Into<String>) {
+    pub(super) fn notify(&mut self, text: impl Into<String>) {
         self.notice = Some((text.into(), NoticeKind::Info));
     }
 
-    fn notify_error(&mut self, text: impl Into<String>) {
+    pub(super) fn notify_error(&mut self, text: impl Into<String>) {
         self.notice = Some((text.into(), NoticeKind::Error));
     }
 
-    fn persist(&mut self) {
+    pub(super) fn persist(&mut self) {
         if let Some(dir) = &self.data_dir
             && let Err(e) = self.progress.save(dir)
         {
@@ -758,7 +795,7 @@ impl AppState {
         self.visit_section();
     }
 
-    fn open_lab(&mut self, scenario_id: &str) {
+    pub(super) fn open_lab(&mut self, scenario_id: &str) {
         let saved = self.progress.lab_autosave.get(scenario_id).cloned();
         let mut restored = false;
         let lab = match saved.map(|t| self.course.labs.restore_lab(&t)) {
@@ -799,7 +836,31 @@ impl AppState {
         };
     }
 
-    fn go_home(&mut self) {
+    /// `Esc` on a screen other than home: one screen back.
+    fn back(&mut self) {
+        match self.screen {
+            Screen::Quiz => self.modals.push(Modal::Confirm {
+                question: s::CONFIRM_LEAVE_QUIZ.into(),
+                then: Pending::LeaveQuiz,
+            }),
+            Screen::Review => {
+                self.review = None;
+                self.open_quizzes();
+            }
+            Screen::Lesson | Screen::FreeLab if self.back_to.is_some() => {
+                if let Some(lab) = self.lab.as_mut() {
+                    lab.session.stop_traffic();
+                }
+                self.lesson = None;
+                if let Some(to) = self.back_to.take() {
+                    self.screen = to;
+                }
+            }
+            _ => self.go_home(),
+        }
+    }
+
+    pub(super) fn go_home(&mut self) {
         if let Some(lab) = self.lab.as_mut() {
             lab.session.stop_traffic();
         }
@@ -807,6 +868,7 @@ impl AppState {
         self.lesson = None;
         self.lab = None;
         self.lab_error = None;
+        self.back_to = None;
     }
 
     fn visit_section(&mut self) {
@@ -860,8 +922,14 @@ impl AppState {
                 self.persist();
                 return Flow::Quit;
             }
+            Command::TogglePresenter => {
+                let on = !self.opts.presenter;
+                self.set_presenter(on);
+                self.notify(s::presenter_switched(on));
+                return Flow::Redraw;
+            }
             Command::Back if self.screen != Screen::Home => {
-                self.go_home();
+                self.back();
                 return Flow::Redraw;
             }
             Command::NextPane | Command::PrevPane => {
@@ -883,7 +951,9 @@ impl AppState {
         }
         match self.screen {
             Screen::Home => self.home_command(c),
-            Screen::Quizzes => Flow::Unchanged,
+            Screen::Quizzes => self.quizzes_command(c),
+            Screen::Quiz => self.quiz_command(c),
+            Screen::Review => self.review_command(c),
             Screen::Lesson | Screen::FreeLab => match self.focus {
                 Pane::Lesson => self.lesson_command(c),
                 _ => self.lab_command(c),
@@ -925,7 +995,7 @@ impl AppState {
                         });
                     }
                 }
-                Some(HomeEntry::Quizzes) => self.screen = Screen::Quizzes,
+                Some(HomeEntry::Quizzes) => self.open_quizzes(),
                 None => return Flow::Unchanged,
             },
             Command::Continue => match self.continue_target() {
@@ -1053,6 +1123,10 @@ impl AppState {
                 return Flow::Redraw;
             }
             Command::ToggleAnswers => ui.show_answers = !ui.show_answers,
+            Command::OpenQuiz => {
+                self.open_lesson_quiz(ui.index);
+                return Flow::Redraw;
+            }
             Command::Glossary => {
                 self.open_glossary(Some(ui.index));
                 return Flow::Redraw;
@@ -1300,7 +1374,7 @@ impl AppState {
         }
     }
 
-    fn prompt(&mut self, title: &str, initial: &str, purpose: PromptFor) {
+    pub(super) fn prompt(&mut self, title: &str, initial: &str, purpose: PromptFor) {
         self.modals.push(Modal::Prompt {
             title: title.into(),
             input: LineInput::new(initial),
@@ -1611,7 +1685,7 @@ impl AppState {
         };
         let inn = layout::inner(r);
         let banner = if lab.shown_entry().is_some() {
-            let rows = super::ui::outcome::banner_rows(inn).min(inn.height);
+            let rows = super::ui::outcome::banner_rows(inn, self.opts.presenter).min(inn.height);
             rows.saturating_add(u16::from(inn.height > rows + 1))
         } else {
             0
@@ -1938,6 +2012,11 @@ impl AppState {
                 self.persist();
                 self.notify(s::PROGRESS_RESET);
             }
+            Pending::SubmitQuiz => self.submit_quiz(),
+            Pending::LeaveQuiz => {
+                self.quiz = None;
+                self.open_quizzes();
+            }
             Pending::ResetLab => {
                 if let Some(lab) = self.lab.as_mut() {
                     lab.session.stop_traffic();
@@ -2145,6 +2224,13 @@ impl AppState {
                 }
                 Err(e) => Err(e),
             },
+            PromptFor::QuizNumber => match text.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => self.answer_current(crate::quiz::Answer::Number(n)),
+                _ => Err(s::answer_not_a_number(&text)),
+            },
+            PromptFor::QuizText => {
+                self.answer_current(crate::quiz::Answer::Text(text.trim().to_string()))
+            }
         };
         match result {
             Ok(()) => {
@@ -2350,6 +2436,13 @@ fn expand_home(path: &str) -> PathBuf {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),
     }
+}
+
+/// The styles for the options: the palette, in its presenter variant when
+/// the presenter view is on.
+fn theme_for(opts: TuiOptions) -> Theme {
+    let t = Theme::new(opts.theme);
+    if opts.presenter { t.presenter() } else { t }
 }
 
 /// Apply one action. Returns whether to redraw or quit.

@@ -45,6 +45,12 @@ pub enum Context {
     Message,
     /// The help overlay.
     Help,
+    /// The list of quizzes.
+    Quizzes,
+    /// A question of a quiz being taken.
+    Quiz,
+    /// The review of a submitted quiz.
+    Review,
 }
 
 impl Context {
@@ -68,11 +74,14 @@ impl Context {
             Context::Confirm => "Yes/no questions",
             Context::Message => "Popups",
             Context::Help => "This help",
+            Context::Quizzes => "Quiz list",
+            Context::Quiz => "Taking a quiz",
+            Context::Review => "Quiz review",
         }
     }
 
     /// Every context, in the order the help shows them.
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 20] = [
         Context::Global,
         Context::Always,
         Context::Home,
@@ -84,6 +93,9 @@ impl Context {
         Context::Log,
         Context::Traffic,
         Context::Token,
+        Context::Quizzes,
+        Context::Quiz,
+        Context::Review,
         Context::Picker,
         Context::ListEdit,
         Context::Prompt,
@@ -208,6 +220,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Global, [ESC], Back, "back / close", "back"),
     b!(Global, [Key::k(K::Tab)], NextPane, "next pane", "pane"),
     b!(Global, [Key::k(K::BackTab)], PrevPane, "previous pane"),
+    b!(Global, [Key::c('P')], TogglePresenter, "presenter view on/off (high contrast, large status)"),
     // Home
     b!(Home, [UP, Key::c('k')], Up, "previous entry"),
     b!(Home, [DOWN, Key::c('j')], Down, "next entry"),
@@ -226,6 +239,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Lesson, [ENTER], Activate, "do the chosen try-it step", "do step"),
     b!(Lesson, [Key::c('g')], Glossary, "this lesson's glossary terms", "glossary"),
     b!(Lesson, [Key::c('a')], ToggleAnswers, "show or hide the answers"),
+    b!(Lesson, [Key::c('Q')], OpenQuiz, "take this lesson's quiz"),
     // Lab (any lab pane)
     b!(Lab, [Key::c('f')], Fire, "fire the request", "fire"),
     b!(Lab, [Key::c('p')], Presets, "load a preset request", "presets"),
@@ -279,6 +293,35 @@ pub static BINDINGS: &[Binding] = &[
     b!(Token, [ENTER, Key::c('e')], Edit, "edit the field", "edit"),
     b!(Token, [Key::c('m')], Mint, "sign a token from the claims", "mint"),
     b!(Token, [Key::c('a')], UseToken, "use the token in the request", "use"),
+    // Quiz list
+    b!(Quizzes, [UP, Key::c('k')], Up, "previous quiz"),
+    b!(Quizzes, [DOWN, Key::c('j')], Down, "next quiz"),
+    b!(Quizzes, [ENTER, RIGHT, Key::c('l')], Activate, "take the quiz", "take"),
+    // Quiz
+b!(Quiz, [UP, Key::c('k')], Up, "previous option or item"),
+    b!(Quiz, [DOWN, Key::c('j')], Down, "next option or item"),
+    b!(Quiz, [Key::c(' ')], Toggle, "choose or tick the option", "choose"),
+    b!(Quiz, [ENTER, Key::c('e')], Edit, "type the answer (number or text)", "type"),
+    b!(Quiz, [Key::c('n')], NextSection, "next question", "next"),
+    b!(Quiz, [Key::c('p')], PrevSection, "previous question", "prev"),
+    b!(Quiz, [Key::c('h')], Hint, "show the next hint", "hint"),
+    b!(Quiz, [Key::c('s')], SubmitQuiz, "submit the quiz (asks first)", "submit"),
+    b!(Quiz, [Key::c('g')], GradeLab, "grade my lab (lab tasks)", "grade"),
+    b!(Quiz, [Key::c('o')], OpenTaskLab, "open the lab on the task's start scenario (Esc comes back)"),
+    b!(Quiz, [LEFT], Left, "previous match"),
+    b!(Quiz, [RIGHT], Right, "next match"),
+    b!(Quiz, [Key::c('K')], MoveItemUp, "move the item up (ordering)"),
+    b!(Quiz, [Key::c('J')], MoveItemDown, "move the item down (ordering)"),
+    b!(Quiz, [PGUP], PageUp, "scroll the question up a page"),
+    b!(Quiz, [PGDN], PageDown, "scroll the question down a page"),
+    // Review
+    b!(Review, [UP, Key::c('k')], Up, "scroll up"),
+    b!(Review, [DOWN, Key::c('j')], Down, "scroll down", "scroll"),
+    b!(Review, [PGUP], PageUp, "page up"),
+    b!(Review, [PGDN, Key::c(' ')], PageDown, "page down"),
+    b!(Review, [Key::c('n')], NextSection, "next question", "next"),
+    b!(Review, [Key::c('p')], PrevSection, "previous question", "prev"),
+    b!(Review, [Key::c('e')], Explain, "open the lesson section of the selected question", "lesson"),
     // Picker
     b!(Picker, [UP, Key::c('k')], Up, "previous"),
     b!(Picker, [DOWN, Key::c('j')], Down, "next"),

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod app_quiz;
 pub mod event_loop;
 pub mod keymap;
 pub mod session;
@@ -21,6 +22,7 @@ pub use ui::render;
 use crate::content::lesson::{Lesson, Term};
 use crate::lab::Lab;
 use crate::progress::learner::LearnerProgress;
+use crate::quiz::{LabRunner, NoLab, Quiz};
 use std::error::Error;
 use std::path::PathBuf;
 
@@ -35,7 +37,8 @@ pub struct TuiOptions {
     /// Capture the mouse (`--mouse`). Off by default so that text (curl
     /// commands, tokens) can be selected and copied in the terminal.
     pub mouse: bool,
-    /// Presenter mode (`--presenter`); carried for later use.
+    /// Presenter view (`--presenter`, toggled with `P`): high contrast, the
+    /// status in larger digits, less chrome.
     pub presenter: bool,
 }
 
@@ -47,6 +50,11 @@ pub trait LabSource {
     /// A lab from scenario TOML written by `Lab::to_scenario_toml` (used to
     /// restore the autosave of a lab the learner changed).
     fn restore_lab(&self, scenario_toml: &str) -> Result<Lab, String>;
+    /// What grades lab-task questions. The default grades nothing (every
+    /// lab task reports that no gateway is available).
+    fn lab_runner(&self) -> &dyn LabRunner {
+        &NoLab
+    }
 }
 
 /// A scenario the free lab can open.
@@ -68,8 +76,10 @@ pub struct Course {
     pub glossary: Vec<Term>,
     /// Scenarios the free lab offers.
     pub scenarios: Vec<ScenarioInfo>,
-    /// Where labs come from.
+    /// Where labs come from (and how lab tasks are graded).
     pub labs: Box<dyn LabSource>,
+    /// Quiz modules, in course order.
+    pub quizzes: Vec<Quiz>,
 }
 
 /// Run the app until the learner quits. Progress is kept in `data_dir`

@@ -81,8 +81,154 @@ pub fn lesson_progress(read: bool, lab: bool, quiz: Option<(u32, u32)>) -> Strin
 }
 /// Quizzes screen title.
 pub const QUIZZES_TITLE: &str = "Quizzes";
-/// Quizzes placeholder text.
-pub const QUIZZES_TEXT: &str = "Quizzes: run `gatelab quiz --list` in your shell to see them, and `gatelab quiz <id>` to take one.\n\nPress Esc to go back.";
+/// Presenter view switched.
+pub fn presenter_switched(on: bool) -> &'static str {
+    if on {
+        "Presenter view on (P switches it off)."
+    } else {
+        "Presenter view off."
+    }
+}
+/// The course has no quizzes.
+pub const NO_QUIZZES: &str = "This course has no quizzes.";
+/// Column head of the best score in the quiz list.
+pub const COL_BEST: &str = "best";
+/// A quiz module's line in the list: questions drawn and pass mark.
+pub fn quiz_facts(questions: usize, pass_mark: u8) -> String {
+    format!(
+        "{questions} question{}, pass mark {pass_mark}%",
+        if questions == 1 { "" } else { "s" }
+    )
+}
+/// Best score of a module, with pass/fail in words.
+pub fn best_score(percent: &str, passed: bool) -> String {
+    format!("{percent}%{}", if passed { " ✓" } else { " ✗" })
+}
+/// The lesson has no quiz.
+pub const LESSON_HAS_NO_QUIZ: &str = "This lesson has no quiz.";
+/// Progress strip: question n of m, answered count.
+pub fn quiz_progress(n: usize, total: usize, answered: usize) -> String {
+    format!("Question {n} of {total} · {answered} answered · untimed")
+}
+/// Marker of an answered question in the progress strip.
+pub const STRIP_ANSWERED: &str = "■";
+/// Marker of an unanswered question in the progress strip.
+pub const STRIP_OPEN: &str = "□";
+/// Hint heading.
+pub fn hint_heading(n: usize, total: usize) -> String {
+    format!("Hint {n} of {total}")
+}
+/// No more hints.
+pub const NO_MORE_HINTS: &str = "No more hints for this question.";
+/// True/false labels.
+pub const TRUE_LABEL: &str = "True";
+/// True/false labels.
+pub const FALSE_LABEL: &str = "False";
+/// Not yet matched.
+pub const NOT_MATCHED: &str = "(choose with ← →)";
+/// How to answer, per kind.
+pub const HOW_SINGLE: &str = "Choose one: ↑ ↓ to move, Space to choose.";
+/// How to answer, per kind.
+pub const HOW_MULTI: &str = "Choose every right option: ↑ ↓ to move, Space to tick or untick.";
+/// How to answer, per kind.
+pub const HOW_BOOL: &str = "True or false: ↑ ↓ to move, Space to choose.";
+/// How to answer, per kind.
+pub const HOW_ORDER: &str = "Put the items in order: ↑ ↓ to pick an item, K moves it up, J moves it down, Space keeps the order shown.";
+/// How to answer, per kind.
+pub const HOW_MATCH: &str = "Match each item: ↑ ↓ to pick an item, ← → to choose its match.";
+/// How to answer, per kind.
+pub const HOW_NUMBER: &str = "Press Enter to type a number.";
+/// How to answer, per kind.
+pub const HOW_TEXT: &str = "Press Enter to type your answer.";
+/// How to answer, per kind.
+pub const HOW_LAB: &str = "Press o to open the lab on the task's start scenario, change the gateway, then press g to grade your lab.";
+/// Your current answer.
+pub fn your_answer(a: &str) -> String {
+    format!("Your answer: {a}")
+}
+/// No answer yet.
+pub const NO_ANSWER_YET: &str = "Your answer: (none yet)";
+/// Unit of a numeric answer.
+pub fn unit_note(unit: &str) -> String {
+    format!("Unit: {unit}")
+}
+/// Prompt titles.
+pub const PROMPT_NUMBER: &str = "Your answer (a number)";
+/// Prompt titles.
+pub const PROMPT_TEXT: &str = "Your answer";
+/// A quiz answer could not be read as a number.
+pub fn answer_not_a_number(text: &str) -> String {
+    format!("\"{text}\" is not a number; type digits, e.g. 300 or 0.5")
+}
+/// The exploit check's label.
+pub const EXPLOIT_CHECK: &str = "exploit check";
+/// Heading of a graded lab.
+pub const LAB_GRADED: &str = "Your lab, graded:";
+/// Lab not graded yet.
+pub const LAB_NOT_GRADED: &str = "Not graded yet.";
+/// The lab could not be graded.
+pub fn lab_not_graded(reason: &str) -> String {
+    format!("Your lab could not be graded: {reason}")
+}
+/// Check result labels.
+pub const CHECK_PASS: &str = "pass";
+/// Check result labels.
+pub const CHECK_FAIL: &str = "FAIL";
+/// Field labels of a check outcome.
+pub const CHECK_REQUEST: &str = "request";
+/// Field labels of a check outcome.
+pub const CHECK_GOT: &str = "got";
+/// Field labels of a check outcome.
+pub const CHECK_EXPECTED: &str = "expected";
+/// Field labels of a check outcome.
+pub const CHECK_TRACE: &str = "trace";
+/// Lab task: not a lab task.
+pub const NOT_A_LAB_TASK: &str = "This question is not a lab task.";
+/// Confirm submit.
+pub fn confirm_submit(answered: usize, total: usize) -> String {
+    format!(
+        "Submit your answers ({answered} of {total} answered)? They cannot be changed afterwards."
+    )
+}
+/// Confirm leaving a quiz.
+pub const CONFIRM_LEAVE_QUIZ: &str = "Leave this quiz? Your answers are not kept.";
+/// Results saved.
+pub fn results_saved(path: &str) -> String {
+    format!("Saved to {path}.")
+}
+/// Results not saved.
+pub fn results_not_saved(e: &str) -> String {
+    format!("The attempt could not be saved: {e}. Check that the data directory is writable.")
+}
+/// Damaged results file.
+pub fn results_moved(moved_to: &str, problem: &str) -> String {
+    format!("The results file could not be read ({problem}); it was moved to {moved_to}.")
+}
+/// Review title.
+pub const REVIEW_TITLE: &str = "Review";
+/// Review score line.
+pub fn review_score(score: &str, max: &str, percent: &str, passed: bool, pass_mark: u8) -> String {
+    format!(
+        "Score {score} of {max} ({percent}%) · {} (pass mark {pass_mark}%)",
+        if passed { "PASSED" } else { "NOT PASSED" }
+    )
+}
+/// Review labels.
+pub const REVIEW_YOURS: &str = "Your answer: ";
+/// Review labels.
+pub const REVIEW_RIGHT: &str = "Right answer: ";
+/// Review labels.
+pub const REVIEW_WHY: &str = "Why: ";
+/// Review labels.
+pub const REVIEW_FEEDBACK: &str = "On your choice: ";
+/// Review labels.
+pub const REVIEW_PROBLEM: &str = "Problem: ";
+/// Review labels.
+pub fn review_lesson(link: &str) -> String {
+    format!("Read more: {link} (press e)")
+}
+/// No lesson linked to a quiz question.
+pub const QUESTION_HAS_NO_LINK: &str = "This question links to no lesson section.";
 /// Nothing to continue.
 pub const NOTHING_TO_CONTINUE: &str = "Nothing to continue yet: open a lesson first.";
 /// The course has no scenarios for the free lab.

@@ -205,6 +205,19 @@ impl Theme {
         }
     }
 
+    /// The presenter variant: high contrast for projectors. Dim and grey
+    /// styles become plain text and body text is bold; colours of the
+    /// status banners and the marks stay, so the mono theme works too.
+    pub fn presenter(mut self) -> Theme {
+        let b = Modifier::BOLD;
+        self.text = self.text.add_modifier(b);
+        self.muted = self.text;
+        self.border = self.text;
+        self.code = self.code.add_modifier(b);
+        self.ok = self.ok.add_modifier(b);
+        self
+    }
+
     /// The banner style for an HTTP status (or for no response at all).
     pub fn banner(&self, status: Option<u16>) -> Style {
         match status {

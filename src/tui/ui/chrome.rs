@@ -16,6 +16,16 @@ pub fn render_header(st: &AppState, f: &mut Frame, area: Rect) {
     let place = match st.screen {
         Screen::Home => s::HOME_TITLE.to_string(),
         Screen::Quizzes => s::QUIZZES_TITLE.to_string(),
+        Screen::Quiz => st
+            .quiz
+            .as_ref()
+            .map(|q| format!("{} › {}", s::QUIZZES_TITLE, q.session.quiz().title))
+            .unwrap_or_else(|| s::QUIZZES_TITLE.to_string()),
+        Screen::Review => st
+            .review
+            .as_ref()
+            .map(|r| format!("{} › {}", s::REVIEW_TITLE, r.result.title))
+            .unwrap_or_else(|| s::REVIEW_TITLE.to_string()),
         Screen::Lesson => st
             .current_lesson()
             .map(|l| format!("{}. {}", l.order, l.title))

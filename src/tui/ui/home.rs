@@ -161,15 +161,3 @@ fn render_detail(st: &AppState, f: &mut Frame, area: Rect) {
     }
     f.render_widget(Paragraph::new(lines), inn);
 }
-
-/// The quizzes screen (until the quiz screens exist).
-pub fn render_quizzes(st: &AppState, f: &mut Frame, body: Rect) {
-    let t = &st.theme;
-    let block = Block::bordered()
-        .title(format!(" {} ", s::QUIZZES_TITLE))
-        .border_style(t.focus);
-    let inn = inner(body);
-    f.render_widget(block, body);
-    let lines = wrap_plain(s::QUIZZES_TEXT, t.text, usize::from(inn.width), 1);
-    f.render_widget(Paragraph::new(lines), inn);
-}

@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 /// Draw the lesson or free-lab screen body.
 pub fn render_screen(st: &AppState, f: &mut Frame, body: Rect) {
-    let pl = layout::panes(body, &st.panes(), st.focus);
+    let pl = layout::panes_for(body, &st.panes(), st.focus, st.opts.presenter);
     if let Some((strip, tabs)) = &pl.tabs {
         render_tabs(st, f, *strip, tabs);
     }
@@ -111,6 +111,7 @@ pub fn gateway_lines(
     w: usize,
     theme: &Theme,
     focused: bool,
+    presenter: bool,
 ) -> (Vec<Line<'static>>, (usize, usize)) {
     let mut lines = Vec::new();
     let mut sel = (0, 0);
@@ -180,7 +181,8 @@ pub fn gateway_lines(
                     lines.extend(wrap_plain(&format!("· {it}"), theme.text, w, 4));
                 }
             }
-            if !c.help.is_empty() {
+            // The presenter view leaves out the per-control help lines.
+            if !c.help.is_empty() && !presenter {
                 lines.extend(wrap_plain(&c.help, theme.muted, w, 4));
             }
             sel = (start, lines.len());
@@ -214,7 +216,13 @@ fn render_gateway(st: &AppState, f: &mut Frame, area: Rect) {
         b = b.title_bottom(Line::styled(format!(" {} ", s::NOT_DEPLOYED), t.warn));
     }
     f.render_widget(b, area);
-    let (lines, sel) = gateway_lines(lab, usize::from(inn.width), t, st.focus == Pane::Gateway);
+    let (lines, sel) = gateway_lines(
+        lab,
+        usize::from(inn.width),
+        t,
+        st.focus == Pane::Gateway,
+        st.opts.presenter,
+    );
     let h = usize::from(inn.height);
     let off = scroll_to(sel, h, lines.len());
     let visible: Vec<Line> = lines.into_iter().skip(off).take(h).collect();

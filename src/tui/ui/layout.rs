@@ -86,6 +86,12 @@ impl PaneLayout {
 
 /// Lay out the panes of the lesson and lab screens in `body`.
 pub fn panes(body: Rect, available: &[Pane], focus: Pane) -> PaneLayout {
+    panes_for(body, available, focus, false)
+}
+
+/// [`panes`], for the presenter view too: there the lesson never sits
+/// beside the lab, so whichever is shown gets the whole width.
+pub fn panes_for(body: Rect, available: &[Pane], focus: Pane, presenter: bool) -> PaneLayout {
     let has_lesson = available.contains(&Pane::Lesson);
     let lab: Vec<Pane> = available
         .iter()
@@ -104,7 +110,7 @@ pub fn panes(body: Rect, available: &[Pane], focus: Pane) -> PaneLayout {
             panes: lab_split(body, &lab),
         };
     }
-    if has_lesson && body.width >= SIDE_BY_SIDE_COLS {
+    if has_lesson && !presenter && body.width >= SIDE_BY_SIDE_COLS {
         let lw = body.width.saturating_mul(2) / 5;
         let left = Rect { width: lw, ..body };
         let right = Rect {

@@ -9,6 +9,7 @@ pub mod lesson;
 pub mod markdown;
 pub mod outcome;
 pub mod overlay;
+pub mod quiz;
 pub mod text;
 pub mod token;
 pub mod traffic;
@@ -31,7 +32,9 @@ pub fn render(st: &AppState, f: &mut Frame) {
     chrome::render_header(st, f, a.header);
     match st.screen {
         Screen::Home => home::render(st, f, a.body),
-        Screen::Quizzes => home::render_quizzes(st, f, a.body),
+        Screen::Quizzes => quiz::render_list(st, f, a.body),
+        Screen::Quiz => quiz::render_quiz(st, f, a.body),
+        Screen::Review => quiz::render_review(st, f, a.body),
         Screen::Lesson | Screen::FreeLab => lab::render_screen(st, f, a.body),
     }
     chrome::render_status(st, f, a.status);

@@ -18,6 +18,9 @@ use ratatui::widgets::Paragraph;
 /// Rows of the large banner.
 pub const BIG_ROWS: u16 = 3;
 
+/// Rows of the presenter view's banner: the large digits at twice the size.
+pub const HUGE_ROWS: u16 = 2 * BIG_ROWS;
+
 /// Block-character digits, three rows each.
 const DIGITS: [[&str; 3]; 10] = [
     ["█▀█", "█ █", "▀▀▀"],
@@ -54,9 +57,23 @@ pub fn big_number(status: Option<u16>) -> [String; 3] {
     rows
 }
 
-/// Rows the banner takes in an area of this size.
-pub fn banner_rows(area: Rect) -> u16 {
-    if area.width >= 30 && area.height >= 12 {
+/// The large digits at twice the size (each cell doubled both ways).
+pub fn huge_number(status: Option<u16>) -> Vec<String> {
+    big_number(status)
+        .iter()
+        .flat_map(|row| {
+            let wide: String = row.chars().flat_map(|c| [c, c]).collect();
+            [wide.clone(), wide]
+        })
+        .collect()
+}
+
+/// Rows the banner takes in an area of this size (larger in the presenter
+/// view when it fits).
+pub fn banner_rows(area: Rect, presenter: bool) -> u16 {
+    if presenter && area.width >= 40 && area.height >= 10 {
+        HUGE_ROWS
+    } else if area.width >= 30 && area.height >= 12 {
         BIG_ROWS
     } else {
         1
@@ -82,6 +99,21 @@ pub fn banner(o: &Outcome, rows: u16, w: usize, theme: &Theme) -> Vec<Line<'stat
     let words = status_words(o);
     if rows < BIG_ROWS {
         return vec![Line::styled(fit(&format!(" {words}"), w), style)];
+    }
+    if rows >= HUGE_ROWS {
+        let huge = huge_number(o.status);
+        return huge
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let text = if r == 2 {
+                    format!(" {row}  {words}")
+                } else {
+                    format!(" {row}")
+                };
+                Line::styled(fit(&text, w), style)
+            })
+            .collect();
     }
     let big = big_number(o.status);
     big.iter()
@@ -232,7 +264,7 @@ pub fn render(st: &AppState, lab: &LabUi, f: &mut Frame, inn: Rect) {
     let w = usize::from(inn.width);
     let mut top = 0;
     if let Some((_, o)) = lab.shown_entry() {
-        let rows = banner_rows(inn).min(inn.height);
+        let rows = banner_rows(inn, st.opts.presenter).min(inn.height);
         let area = Rect {
             height: rows,
             ..inn
