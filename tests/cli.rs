@@ -172,3 +172,32 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn a_demo_can_leave_the_script_and_resume() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatelab"))
+        .args(["demo", "throttling"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"\n\nset throttle.stage-burst 1\nfire burst-of-12\nresume\nq\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("(off the script) throttle.stage-burst = 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(off the script) burst-of-12: 429 Too Many Requests"),
+        "{out}"
+    );
+    assert!(out.contains("Back on the script."), "{out}");
+}

@@ -21,7 +21,8 @@ pub struct DemoArgs {
     pub check: bool,
 }
 
-const KEYS: &str = "Enter or space = next step, b = back, a number = go to that step, q = quit.";
+const KEYS: &str = "Enter or space = next step, b = back, a number = go to that step, q = quit. \
+Off the script: `set CONTROL VALUE`, `fire REQUEST`, `deploy`, then `resume` to return to the script.";
 
 /// Run `gatelab demo`. Exit codes: 0 done, 1 an expectation failed
 /// (`--check`), 2 the demo or its scenario could not be loaded.
@@ -214,6 +215,18 @@ fn play(p: &mut DemoPlayer, input: &mut dyn BufRead, out: &mut dyn Write) -> io:
                 }
             }
             "?" | "h" | "help" => writeln!(out, "{KEYS}")?,
+            "resume" => {
+                p.resume();
+                writeln!(out, "Back on the script.")?;
+                show_current(p, out)?;
+            }
+            "deploy" => match p.lab_mut().deploy() {
+                Ok(()) => writeln!(out, "(off the script) deployed")?,
+                Err(e) => writeln!(out, "cannot deploy: {e}")?,
+            },
+            other if other.starts_with("set ") || other.starts_with("fire ") => {
+                live(p, other, out)?
+            }
             other => match other.parse::<usize>() {
                 Ok(n) => match p.jump(n) {
                     Ok(()) => show_current(p, out)?,
@@ -223,6 +236,68 @@ fn play(p: &mut DemoPlayer, input: &mut dyn BufRead, out: &mut dyn Write) -> io:
             },
         }
     }
+}
+
+/// A change made off the script, live in front of the room.
+fn live(p: &mut DemoPlayer, cmd: &str, out: &mut dyn Write) -> io::Result<()> {
+    let lab = p.lab_mut();
+    if let Some(rest) = cmd.strip_prefix("fire ") {
+        let name = rest.trim();
+        let outcome = match lab.fire_named(name) {
+            Some(o) => Some(o),
+            None => lab.preset_request(name).map(|r| lab.fire(r)),
+        };
+        match outcome {
+            Some(o) => writeln!(
+                out,
+                "(off the script) {name}: {} — decided by {} ({})",
+                o.status_text,
+                o.decided_by.label(),
+                o.reason
+            )?,
+            None => writeln!(out, "no request or preset `{name}` in this lab")?,
+        }
+        return Ok(());
+    }
+    let rest = cmd.strip_prefix("set ").unwrap_or("").trim();
+    let Some((id, value)) = rest.split_once(' ') else {
+        writeln!(
+            out,
+            "write `set CONTROL VALUE`, e.g. `set authorizers.orders-auth.ttl 0`"
+        )?;
+        return Ok(());
+    };
+    let value = value.trim();
+    let v = match value {
+        "on" | "true" | "yes" => crate::lab::ControlValue::Bool(true),
+        "off" | "false" | "no" => crate::lab::ControlValue::Bool(false),
+        _ => match value.parse::<i64>() {
+            Ok(n) => crate::lab::ControlValue::Number(n),
+            Err(_) if value.starts_with('[') && value.ends_with(']') => {
+                crate::lab::ControlValue::List(
+                    value[1..value.len() - 1]
+                        .split(',')
+                        .map(|x| x.trim().to_string())
+                        .filter(|x| !x.is_empty())
+                        .collect(),
+                )
+            }
+            Err(_) => crate::lab::ControlValue::Text(value.to_string()),
+        },
+    };
+    match lab.set_control(id, v) {
+        Ok(()) => writeln!(
+            out,
+            "(off the script) {id} = {value}{}",
+            if lab.has_undeployed_changes() {
+                " (saved; `deploy` to serve it)"
+            } else {
+                ""
+            }
+        )?,
+        Err(e) => writeln!(out, "cannot set {id}: {e}")?,
+    }
+    Ok(())
 }
 
 fn show_current(p: &DemoPlayer, out: &mut dyn Write) -> io::Result<()> {
