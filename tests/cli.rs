@@ -200,4 +200,5 @@ fn a_demo_can_leave_the_script_and_resume() {
         "{out}"
     );
     assert!(out.contains("Back on the script."), "{out}");
+    assert!(out.contains("Question for the room"), "{out}");
 }

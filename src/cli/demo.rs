@@ -21,7 +21,7 @@ pub struct DemoArgs {
     pub check: bool,
 }
 
-const KEYS: &str = "Enter or space = next step, b = back, a number = go to that step, q = quit. \
+const KEYS: &str = "Enter or space = next step, b = back, l = list the steps, a number = go to that step, q = quit. \
 Off the script: `set CONTROL VALUE`, `fire REQUEST`, `deploy`, then `resume` to return to the script.";
 
 /// Run `gatelab demo`. Exit codes: 0 done, 1 an expectation failed
@@ -215,6 +215,13 @@ fn play(p: &mut DemoPlayer, input: &mut dyn BufRead, out: &mut dyn Write) -> io:
                 }
             }
             "?" | "h" | "help" => writeln!(out, "{KEYS}")?,
+            "l" | "list" => {
+                let here = p.current().map(|r| r.index + 1).unwrap_or(0);
+                for (i, st) in p.demo().steps.iter().enumerate() {
+                    let mark = if i + 1 == here { "▶" } else { " " };
+                    writeln!(out, "{mark} {:>2}. {}", i + 1, st.label())?;
+                }
+            }
             "resume" => {
                 p.resume();
                 writeln!(out, "Back on the script.")?;
