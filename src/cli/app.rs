@@ -3,16 +3,19 @@
 use std::collections::BTreeMap;
 
 use crate::content::{Course, ScenarioEntry};
+use crate::demo::{Demo, DemoPlayer};
 use crate::lab::Lab;
 use crate::quiz::{CheckOutcome, LabCheck, LabConfig, LabRunner};
 use crate::quiz_lab::CourseLab;
 use crate::scenario::Scenario;
-use crate::tui::{self, LabSource, ScenarioInfo};
+use crate::tui::{self, DemoInfo, LabSource, ScenarioInfo};
 
 /// Labs from the course's scenarios; lab tasks are graded over the same
 /// scenarios (their source text is needed to apply a solution patch).
 struct CourseLabs {
     scenarios: BTreeMap<String, ScenarioEntry>,
+    /// The course's demos that parse (the others are reported by `gatelab demo`).
+    demos: Vec<Demo>,
     runner: OwnedCourseLab,
 }
 
@@ -49,6 +52,39 @@ impl LabSource for CourseLabs {
     fn lab_runner(&self) -> &dyn LabRunner {
         &self.runner
     }
+    fn demos(&self) -> Vec<DemoInfo> {
+        self.demos
+            .iter()
+            .map(|d| DemoInfo {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                summary: first_line(&d.description),
+            })
+            .collect()
+    }
+    fn open_demo(&self, id: &str) -> Result<DemoPlayer, String> {
+        let demo = self
+            .demos
+            .iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| format!("no demo `{id}` in this course"))?;
+        let s = self.scenarios.get(&demo.scenario).ok_or_else(|| {
+            format!(
+                "demo `{id}` plays in scenario `{}`, which this course does not have",
+                demo.scenario
+            )
+        })?;
+        DemoPlayer::new(demo.clone(), s.scenario.clone()).map_err(|d| d.to_string())
+    }
+}
+
+/// The first non-empty line of a text, trimmed.
+fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }
 
 /// The app's view of a course.
@@ -59,15 +95,13 @@ pub fn tui_course(c: Course) -> tui::Course {
         .map(|e| ScenarioInfo {
             id: e.scenario.id.clone(),
             title: e.scenario.title.clone(),
-            summary: e
-                .scenario
-                .description
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("")
-                .trim()
-                .to_string(),
+            summary: first_line(&e.scenario.description),
         })
+        .collect();
+    let demos: Vec<Demo> = c
+        .demos
+        .iter()
+        .filter_map(|d| Demo::parse(&d.file, &d.text).ok())
         .collect();
     tui::Course {
         lessons: c.lessons,
@@ -78,6 +112,7 @@ pub fn tui_course(c: Course) -> tui::Course {
                 scenarios: c.scenarios.clone(),
             },
             scenarios: c.scenarios,
+            demos,
         }),
         quizzes: c.quizzes,
     }

@@ -139,6 +139,12 @@ commands! {
     SubmitQuiz,
     /// Switch the presenter view on or off.
     TogglePresenter,
+    /// Play the next step of the demo.
+    NextStep,
+    /// Go back one step of the demo (replayed from the start).
+    PrevStep,
+    /// Leave the demo's script: open its lab to change it live.
+    LeaveScript,
 }
 
 /// What the user meant, or something that happened (resize, a timer tick).

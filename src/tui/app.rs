@@ -2,6 +2,7 @@
 //! (`ui`) only reads this state; tests drive `update` directly.
 
 use super::action::{Action, Command, Flow};
+pub use super::app_demo::DemoUi;
 pub use super::app_quiz::{QuizUi, ReviewUi};
 use super::keymap::Context;
 use super::session::LabSession;
@@ -36,6 +37,8 @@ pub enum Screen {
     Quiz,
     /// The review of a submitted quiz.
     Review,
+    /// A demo played step by step.
+    Demo,
 }
 
 /// A focusable region of the lesson and lab screens.
@@ -75,6 +78,8 @@ pub enum HomeEntry {
     FreeLab,
     /// The quizzes.
     Quizzes,
+    /// The demos.
+    Demos,
 }
 
 /// The lesson being read.
@@ -228,7 +233,7 @@ pub struct LabUi {
 }
 
 impl LabUi {
-    fn new(session: LabSession) -> LabUi {
+    pub(super) fn new(session: LabSession) -> LabUi {
         let mut ui = LabUi {
             session,
             view: LabView::Outcome,
@@ -392,6 +397,8 @@ pub enum PickFor {
     Scenario,
     /// A traffic run.
     Traffic,
+    /// A demo to play.
+    Demo,
 }
 
 /// One item of a picker.
@@ -544,6 +551,8 @@ pub struct AppState {
     pub results: Option<Results>,
     /// Where `Esc` goes from a lesson or lab opened from a quiz or review.
     pub back_to: Option<Screen>,
+    /// The demo being played.
+    pub demo: Option<DemoUi>,
 }
 
 impl AppState {
@@ -584,6 +593,7 @@ impl AppState {
             review: None,
             results: None,
             back_to: None,
+            demo: None,
         };
         if let Some((moved_to, problem)) = corrupt {
             st.modals.push(Modal::Message {
@@ -626,6 +636,9 @@ impl AppState {
         v.extend((0..self.course.lessons.len()).map(HomeEntry::Lesson));
         v.push(HomeEntry::FreeLab);
         v.push(HomeEntry::Quizzes);
+        if !self.course.labs.demos().is_empty() {
+            v.push(HomeEntry::Demos);
+        }
         v
     }
 
@@ -710,6 +723,7 @@ impl AppState {
             Screen::Quizzes => vec![C::Quizzes],
             Screen::Quiz => vec![C::Quiz],
             Screen::Review => vec![C::Review],
+            Screen::Demo => vec![C::Demo],
             Screen::Lesson | Screen::FreeLab => match self.focus {
                 Pane::Lesson => vec![C::Lesson],
                 _ if self.lab.is_none() => vec![],
@@ -847,6 +861,13 @@ impl AppState {
                 self.review = None;
                 self.open_quizzes();
             }
+            Screen::Lesson | Screen::FreeLab if self.back_to == Some(Screen::Demo) => {
+                self.return_to_script();
+            }
+            Screen::Demo => {
+                self.demo = None;
+                self.go_home();
+            }
             Screen::Lesson | Screen::FreeLab if self.back_to.is_some() => {
                 if let Some(lab) = self.lab.as_mut() {
                     lab.session.stop_traffic();
@@ -954,6 +975,7 @@ impl AppState {
             Screen::Quizzes => self.quizzes_command(c),
             Screen::Quiz => self.quiz_command(c),
             Screen::Review => self.review_command(c),
+            Screen::Demo => self.demo_command(c),
             Screen::Lesson | Screen::FreeLab => match self.focus {
                 Pane::Lesson => self.lesson_command(c),
                 _ => self.lab_command(c),
@@ -996,6 +1018,7 @@ impl AppState {
                     }
                 }
                 Some(HomeEntry::Quizzes) => self.open_quizzes(),
+                Some(HomeEntry::Demos) => self.pick_demo(),
                 None => return Flow::Unchanged,
             },
             Command::Continue => match self.continue_target() {
@@ -1410,6 +1433,10 @@ impl AppState {
     }
 
     fn autosave(&mut self) {
+        // A demo's lab changed live is the instructor's, not the learner's.
+        if self.back_to == Some(Screen::Demo) {
+            return;
+        }
         let Some(lab) = self.lab.as_ref() else { return };
         let id = lab.session.scenario_id.clone();
         let toml = lab.session.to_scenario_toml();
@@ -2035,6 +2062,7 @@ impl AppState {
     fn picked(&mut self, purpose: PickFor, id: &str) {
         match purpose {
             PickFor::Scenario => self.open_free_lab(id),
+            PickFor::Demo => self.open_demo(id),
             PickFor::Preset | PickFor::Named => {
                 let Some(lab) = self.lab.as_mut() else { return };
                 let req = if purpose == PickFor::Preset {

@@ -51,6 +51,8 @@ pub enum Context {
     Quiz,
     /// The review of a submitted quiz.
     Review,
+    /// The demo player.
+    Demo,
 }
 
 impl Context {
@@ -77,11 +79,12 @@ impl Context {
             Context::Quizzes => "Quiz list",
             Context::Quiz => "Taking a quiz",
             Context::Review => "Quiz review",
+            Context::Demo => "Demo player",
         }
     }
 
     /// Every context, in the order the help shows them.
-    pub const ALL: [Context; 20] = [
+    pub const ALL: [Context; 21] = [
         Context::Global,
         Context::Always,
         Context::Home,
@@ -96,6 +99,7 @@ impl Context {
         Context::Quizzes,
         Context::Quiz,
         Context::Review,
+        Context::Demo,
         Context::Picker,
         Context::ListEdit,
         Context::Prompt,
@@ -322,6 +326,16 @@ b!(Quiz, [UP, Key::c('k')], Up, "previous option or item"),
     b!(Review, [Key::c('n')], NextSection, "next question", "next"),
     b!(Review, [Key::c('p')], PrevSection, "previous question", "prev"),
     b!(Review, [Key::c('e')], Explain, "open the lesson section of the selected question", "lesson"),
+    // Demo player
+    b!(Demo, [Key::c(' '), RIGHT, Key::c('n')], NextStep, "play the next step", "next"),
+    b!(Demo, [LEFT, Key::c('p')], PrevStep, "back one step (the script is replayed from the start)", "prev"),
+    b!(Demo, [UP, Key::c('k')], Up, "previous step in the list"),
+    b!(Demo, [DOWN, Key::c('j')], Down, "next step in the list"),
+    b!(Demo, [ENTER], Activate, "jump to the selected step", "jump"),
+    b!(Demo, [PGUP], PageUp, "scroll the step text up"),
+    b!(Demo, [PGDN], PageDown, "scroll the step text down"),
+    b!(Demo, [Key::c('L')], LeaveScript, "leave the script: change the demo's lab live (Esc returns to the script)", "live"),
+    b!(Demo, [Key::c('q')], Back, "back to the home screen", "back"),
     // Picker
     b!(Picker, [UP, Key::c('k')], Up, "previous"),
     b!(Picker, [DOWN, Key::c('j')], Down, "next"),
@@ -421,14 +435,22 @@ pub fn help_groups() -> Vec<(Context, Vec<&'static Binding>)> {
 }
 
 /// Footer entries for a context chain: (key label, command, word), most
-/// specific context first, each command once.
+/// specific context first, each command once; a key that a more specific
+/// context binds to something else is left out.
 pub fn footer_entries(chain: &[Context]) -> Vec<(String, Command, &'static str)> {
     let mut seen: Vec<Command> = Vec::new();
     let mut out = Vec::new();
     for ctx in chain {
         for b in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+            // A key bound again by a more specific context is not shown
+            // with its wider meaning.
+            let shadowed = b
+                .keys
+                .first()
+                .is_some_and(|k| lookup(chain, *k) != Some(b.cmd));
             if let Some(word) = b.footer
                 && !seen.contains(&b.cmd)
+                && !shadowed
             {
                 seen.push(b.cmd);
                 let first = b.keys.first().map(Key::label).unwrap_or_default();

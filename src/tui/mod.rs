@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod app_demo;
 pub mod app_quiz;
 pub mod event_loop;
 pub mod keymap;
@@ -20,6 +21,7 @@ pub use theme::{ColorMode, ThemeName};
 pub use ui::render;
 
 use crate::content::lesson::{Lesson, Term};
+use crate::demo::DemoPlayer;
 use crate::lab::Lab;
 use crate::progress::learner::LearnerProgress;
 use crate::quiz::{LabRunner, NoLab, Quiz};
@@ -55,6 +57,25 @@ pub trait LabSource {
     fn lab_runner(&self) -> &dyn LabRunner {
         &NoLab
     }
+    /// The demos the home screen lists. The default lists none.
+    fn demos(&self) -> Vec<DemoInfo> {
+        Vec::new()
+    }
+    /// A player standing at the start of demo `id`.
+    fn open_demo(&self, id: &str) -> Result<DemoPlayer, String> {
+        Err(format!("no demo `{id}` in this course"))
+    }
+}
+
+/// A demo the home screen lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoInfo {
+    /// Demo id (as passed to [`LabSource::open_demo`]).
+    pub id: String,
+    /// Title shown in the list.
+    pub title: String,
+    /// What the demo shows, in a sentence.
+    pub summary: String,
 }
 
 /// A scenario the free lab can open.

@@ -591,3 +591,30 @@ pub fn bad_duration(t: &str) -> String {
 pub fn position(i: usize, n: usize) -> String {
     format!("{i}/{n}")
 }
+
+/// Home entry of the demos.
+pub const DEMOS_ENTRY: &str = "Demos";
+/// Detail of the demos entry.
+pub const DEMOS_DETAIL: &str = "Play a scripted demo step by step, for a room: narration, questions, requests and their outcomes.";
+/// Header title of the demo player.
+pub const DEMO_TITLE: &str = "Demo";
+/// The course has no demos.
+pub const NO_DEMOS: &str = "This course has no demos.";
+/// Picker title.
+pub const PICK_DEMO: &str = "Play a demo";
+/// Next step pressed after the last one.
+pub const DEMO_AT_END: &str = "This is the end of the demo.";
+/// Previous step pressed at the start.
+pub const DEMO_AT_START: &str = "This is the start of the demo.";
+/// The lab was opened live from the demo.
+pub const DEMO_LIVE: &str = "Off script: change the lab live. Esc returns to the demo.";
+/// Back in the script.
+pub const DEMO_RESUMED: &str = "Back on script: changes made live were dropped.";
+/// Title of the step list.
+pub const DEMO_STEPS: &str = "Steps";
+/// Shown before the first step is played.
+pub const DEMO_NOT_STARTED: &str = "Press Space or → to play the first step.";
+/// Status of the step list.
+pub fn demo_position(at: usize, total: usize) -> String {
+    format!("step {at} of {total}")
+}

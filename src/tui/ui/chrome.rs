@@ -16,6 +16,11 @@ pub fn render_header(st: &AppState, f: &mut Frame, area: Rect) {
     let place = match st.screen {
         Screen::Home => s::HOME_TITLE.to_string(),
         Screen::Quizzes => s::QUIZZES_TITLE.to_string(),
+        Screen::Demo => st
+            .demo
+            .as_ref()
+            .map(|d| format!("{} › {}", s::DEMO_TITLE, d.player.demo().title))
+            .unwrap_or_else(|| s::DEMO_TITLE.to_string()),
         Screen::Quiz => st
             .quiz
             .as_ref()

@@ -107,6 +107,10 @@ fn render_list(st: &AppState, f: &mut Frame, area: Rect) {
                 Span::raw(marker),
                 Span::styled(ellipsize(s::QUIZZES_ENTRY, w.saturating_sub(2)), t.accent),
             ]),
+            HomeEntry::Demos => Line::from(vec![
+                Span::raw(marker),
+                Span::styled(ellipsize(s::DEMOS_ENTRY, w.saturating_sub(2)), t.accent),
+            ]),
         };
         lines.push(if selected {
             line.style(t.selected)
@@ -157,6 +161,7 @@ fn render_detail(st: &AppState, f: &mut Frame, area: Rect) {
         Some(HomeEntry::Continue) => lines.extend(wrap_plain(s::CONTINUE_DETAIL, t.text, w, 0)),
         Some(HomeEntry::FreeLab) => lines.extend(wrap_plain(s::FREE_LAB_DETAIL, t.text, w, 0)),
         Some(HomeEntry::Quizzes) => lines.extend(wrap_plain(s::QUIZZES_DETAIL, t.text, w, 0)),
+        Some(HomeEntry::Demos) => lines.extend(wrap_plain(s::DEMOS_DETAIL, t.text, w, 0)),
         None => {}
     }
     f.render_widget(Paragraph::new(lines), inn);

@@ -2,6 +2,7 @@
 //! from the state and changes nothing. One file per screen or region.
 
 pub mod chrome;
+pub mod demo;
 pub mod home;
 pub mod lab;
 pub mod layout;
@@ -35,6 +36,7 @@ pub fn render(st: &AppState, f: &mut Frame) {
         Screen::Quizzes => quiz::render_list(st, f, a.body),
         Screen::Quiz => quiz::render_quiz(st, f, a.body),
         Screen::Review => quiz::render_review(st, f, a.body),
+        Screen::Demo => demo::render(st, f, a.body),
         Screen::Lesson | Screen::FreeLab => lab::render_screen(st, f, a.body),
     }
     chrome::render_status(st, f, a.status);
