@@ -168,32 +168,17 @@ pub(super) fn tokenize(text: &str, quote: Option<u8>, out: &mut Vec<Token>) {
                     i += 1;
                 }
             }
-            b']' => {
-                out.push(tok(Tk::RBrack, i, i + 1));
-                i += 1;
-            }
-            b'(' => {
-                out.push(tok(Tk::LParen, i, i + 1));
-                i += 1;
-            }
-            b')' => {
-                out.push(tok(Tk::RParen, i, i + 1));
-                i += 1;
-            }
-            b',' => {
-                out.push(tok(Tk::Comma, i, i + 1));
-                i += 1;
-            }
-            b';' => {
-                out.push(tok(Tk::Semi, i, i + 1));
-                i += 1;
-            }
-            b'{' => {
-                out.push(tok(Tk::LBrace, i, i + 1));
-                i += 1;
-            }
-            b'}' => {
-                out.push(tok(Tk::RBrace, i, i + 1));
+            b']' | b'(' | b')' | b',' | b';' | b'{' | b'}' => {
+                let tk = match c {
+                    b']' => Tk::RBrack,
+                    b'(' => Tk::LParen,
+                    b')' => Tk::RParen,
+                    b',' => Tk::Comma,
+                    b';' => Tk::Semi,
+                    b'{' => Tk::LBrace,
+                    _ => Tk::RBrace,
+                };
+                out.push(tok(tk, i, i + 1));
                 i += 1;
             }
             b'#' => {

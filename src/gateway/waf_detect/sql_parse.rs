@@ -1989,28 +1989,10 @@ impl Parser<'_, '_> {
                 .filter(|x| !matches!(x.tk, Tk::Comment(_)))
                 .nth(1);
             if n.tk == Tk::LParen || after.is_some_and(|a| a.tk == Tk::LParen) {
-                let end = self.call_end_from(n);
+                let end = self.call_end(n);
                 self.find(Find::Splice, self.break_end.saturating_sub(1), end);
             }
         }
-    }
-
-    fn call_end_from(&self, n: Token) -> usize {
-        let start = self.index_of(n);
-        let mut depth = 0usize;
-        for t in &self.toks[start..] {
-            match t.tk {
-                Tk::LParen => depth += 1,
-                Tk::RParen => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return t.end;
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.toks.last().map_or(n.end, |t| t.end)
     }
 
     fn after_kw(&mut self, k: Kw, t: Token) -> bool {
