@@ -111,74 +111,51 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// A colour palette: `accent` for headings, keys and focus, `on` for text
+    /// on accent or status backgrounds.
+    fn palette(name: ThemeName, accent: Color, on: Color, error: Color, code: Color) -> Theme {
+        let b = Modifier::BOLD;
+        Theme {
+            name,
+            text: Style::new().fg(Color::Reset),
+            muted: Style::new().fg(Color::DarkGray),
+            heading: Style::new().fg(accent).add_modifier(b),
+            accent: Style::new().fg(accent),
+            focus: Style::new().fg(accent).add_modifier(b),
+            border: Style::new().fg(Color::DarkGray),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            ok: Style::new().fg(Color::Green),
+            warn: Style::new().fg(Color::Magenta),
+            error: Style::new().fg(error),
+            code: Style::new().fg(code),
+            key: Style::new().fg(accent).add_modifier(b),
+            highlight: Style::new().fg(on).bg(accent).add_modifier(b),
+            banner_ok: Style::new().fg(on).bg(Color::Green).add_modifier(b),
+            banner_warn: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(b),
+            banner_error: Style::new().fg(on).bg(Color::Red).add_modifier(b),
+            title: Style::new().fg(on).bg(accent).add_modifier(b),
+        }
+    }
+
     /// The styles of a palette.
     pub fn new(name: ThemeName) -> Theme {
         let b = Modifier::BOLD;
         match name {
-            ThemeName::Dark => Theme {
+            // Both colour palettes share their layout; they differ in the
+            // accent, the ink used on accent backgrounds, and two text colours.
+            ThemeName::Dark => Theme::palette(
                 name,
-                text: Style::new().fg(Color::Reset),
-                muted: Style::new().fg(Color::DarkGray),
-                heading: Style::new().fg(Color::Cyan).add_modifier(b),
-                accent: Style::new().fg(Color::Cyan),
-                focus: Style::new().fg(Color::Cyan).add_modifier(b),
-                border: Style::new().fg(Color::DarkGray),
-                selected: Style::new().add_modifier(Modifier::REVERSED),
-                ok: Style::new().fg(Color::Green),
-                warn: Style::new().fg(Color::Magenta),
-                error: Style::new().fg(Color::LightRed),
-                code: Style::new().fg(Color::LightBlue),
-                key: Style::new().fg(Color::Cyan).add_modifier(b),
-                highlight: Style::new()
-                    .fg(Color::Black)
-                    .bg(Color::Cyan)
-                    .add_modifier(b),
-                banner_ok: Style::new()
-                    .fg(Color::Black)
-                    .bg(Color::Green)
-                    .add_modifier(b),
-                banner_warn: Style::new()
-                    .fg(Color::Black)
-                    .bg(Color::Yellow)
-                    .add_modifier(b),
-                banner_error: Style::new().fg(Color::Black).bg(Color::Red).add_modifier(b),
-                title: Style::new()
-                    .fg(Color::Black)
-                    .bg(Color::Cyan)
-                    .add_modifier(b),
-            },
-            ThemeName::Light => Theme {
-                name,
-                text: Style::new().fg(Color::Reset),
-                muted: Style::new().fg(Color::DarkGray),
-                heading: Style::new().fg(Color::Blue).add_modifier(b),
-                accent: Style::new().fg(Color::Blue),
-                focus: Style::new().fg(Color::Blue).add_modifier(b),
-                border: Style::new().fg(Color::DarkGray),
-                selected: Style::new().add_modifier(Modifier::REVERSED),
-                ok: Style::new().fg(Color::Green),
-                warn: Style::new().fg(Color::Magenta),
-                error: Style::new().fg(Color::Red),
-                code: Style::new().fg(Color::Blue),
-                key: Style::new().fg(Color::Blue).add_modifier(b),
-                highlight: Style::new()
-                    .fg(Color::White)
-                    .bg(Color::Blue)
-                    .add_modifier(b),
-                banner_ok: Style::new()
-                    .fg(Color::White)
-                    .bg(Color::Green)
-                    .add_modifier(b),
-                banner_warn: Style::new()
-                    .fg(Color::Black)
-                    .bg(Color::Yellow)
-                    .add_modifier(b),
-                banner_error: Style::new().fg(Color::White).bg(Color::Red).add_modifier(b),
-                title: Style::new()
-                    .fg(Color::White)
-                    .bg(Color::Blue)
-                    .add_modifier(b),
-            },
+                Color::Cyan,
+                Color::Black,
+                Color::LightRed,
+                Color::LightBlue,
+            ),
+            ThemeName::Light => {
+                Theme::palette(name, Color::Blue, Color::White, Color::Red, Color::Blue)
+            }
             ThemeName::Mono => {
                 let plain = Style::new();
                 Theme {
