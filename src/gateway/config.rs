@@ -1978,16 +1978,13 @@ impl GatewayConfig {
                 });
             }
         }
-        for (i, p) in self.user_pools.iter().enumerate() {
-            for (pp, m, h) in p.validate() {
-                let mut path = vec!["user-pools".to_string(), i.to_string()];
-                path.extend(pp);
-                out.push(ConfigProblem {
-                    path,
-                    message: m,
-                    hint: h,
-                });
-            }
+        // Each pool and issuer, plus duplicates across them (paths from the top).
+        for (path, message, hint) in super::cognito::validate(&self.user_pools, &self.issuers) {
+            out.push(ConfigProblem {
+                path,
+                message,
+                hint,
+            });
         }
         let mut names = BTreeSet::new();
         for (i, c) in self.certificates.iter().enumerate() {
@@ -2162,6 +2159,38 @@ mod tests {
         assert!(
             p[0].message.contains("only one usage plan per stage")
                 || p[0].hint.contains("only one usage plan per stage")
+        );
+    }
+
+    #[test]
+    fn duplicate_pools_and_issuer_problems_are_reported() {
+        let c = parse(
+            r#"
+            [[user-pools]]
+            id = "us-east-1_Abc"
+            name = "a"
+            key = "pool-customers"
+            [[user-pools]]
+            id = "us-east-1_Abc"
+            name = "b"
+            key = "pool-customers"
+            [[issuers]]
+            name = "idp"
+            issuer = "https://idp.example/"
+            audience = "api"
+            key = "no-such-key"
+            "#,
+        );
+        let p = c.problems();
+        assert!(
+            p.iter()
+                .any(|x| x.path == ["user-pools", "1", "id"] && x.message.contains("duplicate")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|x| x.path.first().map(String::as_str) == Some("issuers")),
+            "{p:?}"
         );
     }
 
