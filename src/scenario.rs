@@ -255,18 +255,7 @@ impl Scenario {
     /// Parse and validate a scenario file, reporting every problem with its position.
     pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
         let s: Scenario = crate::diag::parse_toml(file, src)?;
-        let loc = TomlLocator::new(src);
-        let mut out = Diagnostics::default();
-        for p in s.problems() {
-            let path: Vec<PathSeg> =
-                p.0.iter()
-                    .map(|seg| match seg.parse::<usize>() {
-                        Ok(i) => PathSeg::Index(i),
-                        Err(_) => PathSeg::Key(seg.clone()),
-                    })
-                    .collect();
-            out.push(loc.diag(file, &path, p.1).with_hint(p.2));
-        }
+        let out = Diagnostics(diagnostics_for(file, src, &s.problems()));
         out.into_result(s)
     }
 

@@ -1923,6 +1923,18 @@ impl GatewayConfig {
                     }
                 }
             }
+            if let Some(q) = &p.quota {
+                for (pp, m, h) in q.validate() {
+                    let mut path =
+                        vec!["usage-plans".to_string(), idx.clone(), "quota".to_string()];
+                    path.extend(pp);
+                    out.push(ConfigProblem {
+                        path,
+                        message: m,
+                        hint: h,
+                    });
+                }
+            }
             if let Some(q) = &p.quota
                 && q.limit == 0
             {
@@ -1933,6 +1945,17 @@ impl GatewayConfig {
                 ));
             }
             for (j, mt) in p.method_throttles.iter().enumerate() {
+                let t = ThrottleSettings {
+                    rate: mt.rate,
+                    burst: mt.burst,
+                };
+                for (_, m, h) in t.validate() {
+                    out.push(problem(
+                        &["usage-plans", &idx, "method-throttles", &j.to_string()],
+                        m,
+                        h,
+                    ));
+                }
                 if !self
                     .routes
                     .iter()
@@ -2190,6 +2213,41 @@ mod tests {
         assert!(
             p.iter()
                 .any(|x| x.path.first().map(String::as_str) == Some("issuers")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn plan_quota_and_method_throttles_are_validated() {
+        let c = parse(
+            r#"
+            [[routes]]
+            path = "/items"
+            method = "GET"
+            [[api-keys]]
+            name = "k"
+            value = "abcdefghijklmnopqrstuvwxyz"
+            [[usage-plans]]
+            name = "p"
+            stages = ["prod"]
+            keys = ["k"]
+            quota = { limit = 5, period = "DAY", offset = 9 }
+            method-throttles = [{ path = "/items", method = "GET", rate = -1.0, burst = 1 }]
+            "#,
+        );
+        let p = c.problems();
+        assert!(
+            p.iter().any(|x| x.path.starts_with(&[
+                "usage-plans".to_string(),
+                "0".into(),
+                "quota".into()
+            ])),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|x| x
+                .path
+                .ends_with(&["method-throttles".to_string(), "0".into()])),
             "{p:?}"
         );
     }

@@ -22,7 +22,7 @@ use super::policy::{
 };
 use super::quota::QuotaCounter;
 use super::reason::{Reason, status_phrase};
-use super::request::{Request, Scheme, TlsVersion};
+use super::request::{Request, Scheme};
 use super::sigv4;
 use super::throttle::TokenBucket;
 use super::time::SimTime;
@@ -2871,9 +2871,4 @@ fn inspect(req: &Request, r: &WafRule, body_kb: u32) -> Option<String> {
         }
     }
     None
-}
-
-/// The version of a request's TLS in the trace.
-pub fn tls_label(v: TlsVersion) -> &'static str {
-    v.label()
 }
