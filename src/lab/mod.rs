@@ -126,8 +126,6 @@ pub struct Lab {
     undo: Vec<(GatewayConfig, GatewayConfig)>,
     log: Vec<(Request, Outcome)>,
     traffic: Option<LiveTraffic>,
-    /// The configuration differs from the last saved or loaded one.
-    dirty: bool,
 }
 
 impl Lab {
@@ -145,7 +143,6 @@ impl Lab {
             undo: Vec::new(),
             log: Vec::new(),
             traffic: None,
-            dirty: false,
         })
     }
 
@@ -163,14 +160,6 @@ impl Lab {
     }
     pub fn now(&self) -> SimTime {
         self.now
-    }
-    /// Whether the configuration changed since it was loaded or saved.
-    pub fn is_dirty(&self) -> bool {
-        self.dirty
-    }
-    /// Mark the configuration as saved.
-    pub fn mark_saved(&mut self) {
-        self.dirty = false;
     }
 
     /// Jump the virtual clock forward.
@@ -212,7 +201,6 @@ impl Lab {
             self.gateway = gw;
             self.traffic = None;
         }
-        self.dirty = true;
         Ok(())
     }
 
@@ -313,7 +301,6 @@ impl Lab {
                 self.scenario.gateway = draft;
                 self.deployed = deployed;
                 self.gateway = gw;
-                self.dirty = !self.undo.is_empty();
                 true
             }
             Err(_) => false,
