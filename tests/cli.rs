@@ -202,3 +202,36 @@ fn a_demo_can_leave_the_script_and_resume() {
     assert!(out.contains("Back on the script."), "{out}");
     assert!(out.contains("Question for the room"), "{out}");
 }
+
+#[test]
+fn an_unreadable_lesson_is_reported_once_not_at_every_reference() {
+    let dir = tempdir("cascade");
+    for sub in ["lessons", "quizzes", "assets"] {
+        copy_dir(&root().join(sub), &dir.join(sub));
+    }
+    let f = dir.join("lessons/03-iam-sigv4.toml");
+    let lesson = std::fs::read_to_string(&f)
+        .unwrap()
+        .replacen("order = 3", "order = \"three\"", 1);
+    std::fs::write(&f, lesson).unwrap();
+    let o = gatelab(&["check", "--content", dir.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("lessons/03-iam-sigv4.toml:3:9: invalid type"),
+        "{out}"
+    );
+    assert!(out.contains(": 1 problem in"), "{out}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}

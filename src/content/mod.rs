@@ -122,6 +122,9 @@ pub struct Course {
     pub quizzes: Vec<crate::quiz::model::Quiz>,
     /// Source of each quiz, same order.
     pub quiz_sources: Vec<Source>,
+    /// Ids of lessons whose file could not be read (from `NN-<id>.toml`):
+    /// their problem is reported once, not again at every reference to them.
+    pub unreadable_lessons: BTreeSet<String>,
     pub demos: Vec<Source>,
 }
 
@@ -152,7 +155,17 @@ impl Course {
                     c.lessons.push(l);
                     c.lesson_sources.push(s.clone());
                 }
-                Err(e) => d.push(e),
+                Err(e) => {
+                    let stem = Path::new(&s.file)
+                        .file_stem()
+                        .map(|x| x.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    c.unreadable_lessons.insert(
+                        stem.trim_start_matches(|ch: char| ch.is_ascii_digit() || ch == '-')
+                            .to_string(),
+                    );
+                    d.push(e);
+                }
             }
         }
         for s in &src.scenarios {
@@ -238,7 +251,8 @@ impl Course {
     pub fn link_exists(&self, link: &str) -> bool {
         let (l, s) = link.split_once('#').unwrap_or((link, ""));
         match self.lesson(l) {
-            None => false,
+            // Already reported where the lesson file failed to load.
+            None => self.unreadable_lessons.contains(l),
             Some(les) => s.is_empty() || les.sections.iter().any(|x| x.id == s),
         }
     }
@@ -382,6 +396,7 @@ impl Course {
             if let Some(l) = &e.scenario.lesson
                 && !self.lessons.is_empty()
                 && self.lesson(l).is_none()
+                && !self.unreadable_lessons.contains(l)
             {
                 d.push(
                     TomlLocator::new(&e.source.text)
